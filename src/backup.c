@@ -1,0 +1,99 @@
+/* backup.c: simple (NAME~), numbered (NAME.~N~) and existing backups. */
+#include "backup.h"
+#include "sys.h"
+#include "util.h"
+#include "walk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int backup_parse(const char *w)
+{
+	static const struct { const char *word; enum cp_backup b; } words[] = {
+		{ "none", BACKUP_OFF }, { "off", BACKUP_OFF },
+		{ "simple", BACKUP_SIMPLE }, { "never", BACKUP_SIMPLE },
+		{ "existing", BACKUP_EXISTING }, { "nil", BACKUP_EXISTING },
+		{ "numbered", BACKUP_NUMBERED }, { "t", BACKUP_NUMBERED },
+	};
+	size_t n = strlen(w), hit = 0;
+	int found = -1;
+
+	/* cp takes any unambiguous prefix. */
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcmp(words[i].word, w) == 0)
+			return (int)words[i].b;
+		if (n && strncmp(words[i].word, w, n) == 0) {
+			if (found >= 0 && found != (int)words[i].b)
+				hit++;
+			found = (int)words[i].b;
+		}
+	}
+	return hit ? -1 : found;
+}
+
+/* The highest N of NAME.~N~ in the directory, 0 if none. */
+static int backup_highest(int dirfd, const char *dir, const char *base)
+{
+	size_t blen = strlen(base);
+	struct walk_list l;
+	int fd, high = 0;
+
+	fd = sys_openat(dirfd, dir, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return 0;
+	if (walk_read(fd, &l) == 0) {
+		for (size_t i = 0; i < l.n; i++) {
+			const char *e = l.names[i];
+			char *end;
+			long v;
+
+			if (strncmp(e, base, blen) != 0 || strncmp(e + blen, ".~", 2) != 0)
+				continue;
+			v = strtol(e + blen + 2, &end, 10);
+			if (end > e + blen + 2 && strcmp(end, "~") == 0 && v > high && v < 1000000000)
+				high = (int)v;
+		}
+		walk_free(&l);
+	}
+	sys_close(fd);
+	return high;
+}
+
+int backup_make(const struct cp_opts *o, const struct cp_path *dst, char **name_out)
+{
+	const char *slash = strrchr(dst->name, '/');
+	char *dir = slash ? strndup(dst->name, (size_t)(slash - dst->name) + 1) : strdup(".");
+	const char *base = slash ? slash + 1 : dst->name;
+	enum cp_backup type = o->backup;
+	char *name, *path;
+	int high = 0, err;
+
+	if (!dir)
+		return -ENOMEM;
+	if (type != BACKUP_SIMPLE)
+		high = backup_highest(dst->dirfd, dir, base);
+	if (type == BACKUP_EXISTING)
+		type = high > 0 ? BACKUP_NUMBERED : BACKUP_SIMPLE;
+	if (type == BACKUP_NUMBERED) {
+		size_t n = strlen(dst->name) + 16;
+		name = util_xmalloc(n);
+		snprintf(name, n, "%s.~%d~", dst->name, high + 1);
+	} else {
+		name = util_xmalloc(strlen(dst->name) + strlen(o->suffix) + 1);
+		strcpy(name, dst->name);
+		strcat(name, o->suffix);
+	}
+	free(dir);
+	err = sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
+	if (err) {
+		free(name);
+		return err;
+	}
+	path = util_xmalloc(strlen(dst->path) + strlen(name) - strlen(dst->name) + 1);
+	strcpy(path, dst->path);
+	strcat(path, name + strlen(dst->name));
+	free(name);
+	*name_out = path;
+	return 0;
+}

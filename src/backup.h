@@ -1,0 +1,13 @@
+/* backup.h: --backup: move an existing destination out of the way. */
+#ifndef ZCP_BACKUP_H
+#define ZCP_BACKUP_H
+
+#include "cp.h"
+
+/* Parse a CONTROL word; -1 if it is none of cp's. */
+int backup_parse(const char *word);
+/* Rename dst to its backup name; *name_out (malloc'd) is that name as a path.
+ * 0 or -errno. */
+int backup_make(const struct cp_opts *o, const struct cp_path *dst, char **name_out);
+
+#endif

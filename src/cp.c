@@ -1,0 +1,301 @@
+/* cp.c: cp's rules for one operand: what the source is, whether and how
+ * the destination may be replaced, then a switch on the file type. A
+ * failure is reported here and the caller goes on with the next file. */
+#include "cp.h"
+#include "backup.h"
+#include "create.h"
+#include "sys.h"
+#include "util.h"
+#include "walk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The identity of a source, kept for the files and directories we made. */
+struct cp_id {
+	dev_t dev;
+	ino_t ino;
+};
+
+void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->o = o;
+}
+
+void cp_ctx_free(struct cp_ctx *ctx)
+{
+	inomap_free(&ctx->links, free);
+	inomap_free(&ctx->created, free);
+}
+
+static bool same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src)
+{
+	struct cp_id *id = util_xmalloc(sizeof(*id));
+
+	*id = (struct cp_id){ .dev = src->st_dev, .ino = src->st_ino };
+	free(inomap_get(&ctx->created, dst->st_dev, dst->st_ino));
+	inomap_put(&ctx->created, dst->st_dev, dst->st_ino, id);
+}
+
+/* Would writing src over dst destroy src? (cp's "are the same file") */
+static bool cp_same_file(const struct cp_path *src, const struct stat *sst, bool follow,
+			 const struct cp_path *dst, const struct stat *dlst)
+{
+	struct stat s, d;
+
+	if (same_inode(sst, dlst))
+		return true;
+	if (S_ISLNK(sst->st_mode)) {
+		/* Copying the link itself: only its target is at risk. */
+		if (S_ISLNK(dlst->st_mode))
+			return false;
+		return sys_fstatat(src->dirfd, src->name, &s, 0) == 0 && same_inode(&s, dlst);
+	}
+	(void)follow;
+	if (S_ISLNK(dlst->st_mode))
+		return sys_fstatat(dst->dirfd, dst->name, &d, 0) == 0 && same_inode(sst, &d);
+	return false;
+}
+
+static bool cp_ask(const char *path)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	bool yes;
+
+	fflush(stdout);
+	fprintf(stderr, "%s: overwrite %s? ", util_program, util_quote(path));
+	fflush(stderr);
+	yes = getline(&line, &cap, stdin) > 0 && (line[0] == 'y' || line[0] == 'Y');
+	free(line);
+	return yes;
+}
+
+static void cp_verbose(const struct cp_opts *o, const struct cp_path *src,
+		       const struct cp_path *dst, const char *backup)
+{
+	if (!o->verbose)
+		return;
+	printf("%s -> %s", util_quote(src->path), util_quote(dst->path));
+	if (backup)
+		printf(" (backup: %s)", util_quote(backup));
+	putchar('\n');
+}
+
+/*
+ * The destination exists and is not a directory we merge into: apply
+ * -n, -u, -i, backups and --remove-destination. Returns 1 to skip the
+ * file quietly, 0 to go on (*gone: dst no longer exists), or -errno.
+ */
+static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		      const struct cp_path *dst, const struct stat *dlst, bool *gone,
+		      char **backup)
+{
+	const struct cp_opts *o = ctx->o;
+	struct stat dst_st = *dlst;
+	int err;
+
+	if (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE)
+		return 1;
+	if (S_ISLNK(dlst->st_mode))
+		sys_fstatat(dst->dirfd, dst->name, &dst_st, 0);
+	if (o->update == UPDATE_OLDER && !S_ISDIR(sst->st_mode) &&
+	    (dst_st.st_mtim.tv_sec > sst->st_mtim.tv_sec ||
+	     (dst_st.st_mtim.tv_sec == sst->st_mtim.tv_sec &&
+	      dst_st.st_mtim.tv_nsec >= sst->st_mtim.tv_nsec)))
+		return 1;
+	if (o->interactive == ASK_ALWAYS && !cp_ask(dst->path))
+		return 1;
+	if (o->backup != BACKUP_OFF) {
+		err = backup_make(o, dst, backup);
+		if (err) {
+			util_error(err, "cannot backup %s", util_quote(dst->path));
+			return err;
+		}
+		*gone = true;
+		return 0;
+	}
+	/* Links and special files are made anew, never written through. */
+	bool recreate = !S_ISREG(sst->st_mode) && (o->recursive || S_ISLNK(sst->st_mode));
+	if (o->remove_dest || recreate || (o->preserve.links && sst->st_nlink > 1 &&
+					   inomap_get(&ctx->links, sst->st_dev, sst->st_ino))) {
+		err = sys_unlinkat(dst->dirfd, dst->name, 0);
+		if (err && err != -ENOENT) {
+			util_error(err, "cannot remove %s", util_quote(dst->path));
+			return err;
+		}
+		*gone = true;
+		return 0;
+	}
+	if (S_ISLNK(dlst->st_mode) && dst_st.st_ino == dlst->st_ino) {
+		util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
+		return -ENOENT;
+	}
+	(void)src;
+	return 0;
+}
+
+/* A hard link to a file already copied in this run, with -a or -d. */
+static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)
+{
+	const char *target = inomap_get(&ctx->links, sst->st_dev, sst->st_ino);
+	int err;
+
+	if (!target)
+		return 1;
+	err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
+	if (err)
+		util_error(err, "cannot create hard link %s to %s", util_quote(dst->path),
+			   util_quote(target));
+	return err;
+}
+
+int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+	    bool cmdline)
+{
+	const struct cp_opts *o = ctx->o;
+	bool follow = o->deref == DEREF_ALWAYS || (o->deref == DEREF_CMDLINE && cmdline);
+	bool exists, gone = false;
+	struct stat sst, dlst;
+	struct cp_id *made;
+	char *backup = NULL;
+	int err;
+
+	err = src->name ? sys_fstatat(src->dirfd, src->name, &sst, follow ? 0 : AT_SYMLINK_NOFOLLOW)
+			: sys_fstat(STDIN_FILENO, &sst);
+	if (err) {
+		util_error(err, "cannot stat %s", util_quote(src->path));
+		return err;
+	}
+	if (S_ISDIR(sst.st_mode) && !o->recursive) {
+		util_error(0, "-r not specified; omitting directory %s", util_quote(src->path));
+		return -EISDIR;
+	}
+	if (S_ISDIR(sst.st_mode) && inomap_get(&ctx->created, sst.st_dev, sst.st_ino)) {
+		util_error(0, "cannot copy a directory, %s, into itself, %s",
+			   util_quote(ctx->top_src), util_quote(ctx->top_dst));
+		return -ELOOP;
+	}
+	if (!dst->name)	/* "-": standard output */
+		return create_data(ctx, src, &sst, dst, NULL);
+
+	err = sys_fstatat(dst->dirfd, dst->name, &dlst, AT_SYMLINK_NOFOLLOW);
+	if (err && err != -ENOENT) {
+		util_error(err, "cannot stat %s", util_quote(dst->path));
+		return err;
+	}
+	exists = err == 0;
+	if (exists) {
+		struct stat dst_st = dlst;
+		bool dst_dir;
+
+		if (cp_same_file(src, &sst, follow, dst, &dlst)) {
+			util_error(0, "%s and %s are the same file", util_quote(src->path),
+				   util_quote(dst->path));
+			return -EEXIST;
+		}
+		made = inomap_get(&ctx->created, dlst.st_dev, dlst.st_ino);
+		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino) {
+			util_error(0, "warning: source %s %s specified more than once",
+				   S_ISDIR(sst.st_mode) ? "directory" : "file",
+				   util_quote(src->path));
+			return 0;
+		}
+		if (made && !S_ISDIR(sst.st_mode)) {
+			util_error(0, "will not overwrite just-created %s with %s",
+				   util_quote(dst->path), util_quote(src->path));
+			return -EEXIST;
+		}
+		if (S_ISLNK(dlst.st_mode))
+			sys_fstatat(dst->dirfd, dst->name, &dst_st, 0);
+		dst_dir = S_ISDIR(dst_st.st_mode);
+		if (S_ISDIR(sst.st_mode)) {
+			if (!dst_dir) {
+				util_error(0, "cannot overwrite non-directory %s with directory %s",
+					   util_quote(dst->path), util_quote(src->path));
+				return -ENOTDIR;
+			}
+			return create_dir(ctx, src, &sst, follow, dst, true);
+		}
+		if (dst_dir) {
+			util_error(0, "cannot overwrite directory %s with non-directory",
+				   util_quote(dst->path));
+			return -EISDIR;
+		}
+		err = cp_replace(ctx, src, &sst, dst, &dlst, &gone, &backup);
+		if (err)
+			return err > 0 ? 0 : err;
+		if (gone)
+			exists = false;
+	}
+
+	if (o->preserve.links && !S_ISDIR(sst.st_mode) && sst.st_nlink > 1) {
+		err = cp_link_again(ctx, &sst, dst);
+		if (err <= 0) {
+			if (!err)
+				cp_verbose(o, src, dst, backup);
+			free(backup);
+			return err;
+		}
+	}
+
+	cp_verbose(o, src, dst, backup);
+	free(backup);
+	switch (sst.st_mode & S_IFMT) {
+	case S_IFDIR:
+		return create_dir(ctx, src, &sst, follow, dst, false);
+	case S_IFLNK:
+		err = create_symlink(ctx, src, &sst, dst);
+		break;
+	case S_IFIFO:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFSOCK:
+		if (o->recursive) {
+			err = create_special(ctx, &sst, dst);
+			break;
+		}
+		/* without -r, cp copies what the file gives */
+		__attribute__((fallthrough));
+	default:
+		err = create_data(ctx, src, &sst, dst, exists ? &dlst : NULL);
+		break;
+	}
+	if (!err && o->preserve.links && sst.st_nlink > 1)
+		inomap_put(&ctx->links, sst.st_dev, sst.st_ino, util_xstrdup(dst->path));
+	return err;
+}
+
+int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
+		    int dst_dirfd, const char *dst_path)
+{
+	struct walk_list l;
+	int err, ret = 0;
+
+	err = walk_read(src_dirfd, &l);
+	if (err) {
+		util_error(err, "cannot access %s", util_quote(src_path));
+		return err;
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		char *sp = util_join(src_path, l.names[i]);
+		char *dp = util_join(dst_path, l.names[i]);
+		struct cp_path s = { .dirfd = src_dirfd, .name = l.names[i], .path = sp };
+		struct cp_path d = { .dirfd = dst_dirfd, .name = l.names[i], .path = dp };
+
+		err = cp_copy(ctx, &s, &d, false);
+		if (err)
+			ret = err;
+		free(sp);
+		free(dp);
+	}
+	walk_free(&l);
+	return ret;
+}

@@ -1,0 +1,68 @@
+/* cp.h: cp's semantics: what to copy where, and when not to. */
+#ifndef ZCP_CP_H
+#define ZCP_CP_H
+
+#include "exec.h"
+#include "inomap.h"
+#include "method.h"
+#include "plan.h"
+
+#include <stdbool.h>
+#include <sys/stat.h>
+
+enum cp_deref { DEREF_UNSET, DEREF_NEVER, DEREF_CMDLINE, DEREF_ALWAYS };
+enum cp_interactive { ASK_UNSET, ASK_ALWAYS, ASK_NEVER_OVERWRITE };
+enum cp_update { UPDATE_ALL, UPDATE_NONE, UPDATE_OLDER };
+enum cp_backup { BACKUP_OFF, BACKUP_SIMPLE, BACKUP_NUMBERED, BACKUP_EXISTING };
+enum cp_reflink { REFLINK_AUTO, REFLINK_ALWAYS, REFLINK_NEVER };
+
+struct cp_preserve {
+	bool mode, owner, times, links, xattr;
+	bool owner_must, xattr_must;	/* named explicitly: failing is an error */
+};
+
+struct cp_opts {
+	bool recursive, force, verbose, parents, remove_dest, no_target, debug;
+	bool explain, dry_run, stats_per_file;
+	enum cp_deref deref;
+	enum cp_interactive interactive;
+	enum cp_update update;
+	enum cp_backup backup;
+	enum cp_reflink reflink;
+	enum sparse_mode sparse;
+	const char *suffix;
+	struct cp_preserve preserve;
+	struct plan_order order;
+	mode_t umask;
+};
+
+/* One end of a copy: a name relative to a directory fd, and its path. */
+struct cp_path {
+	int dirfd;
+	const char *name;
+	const char *path;
+};
+
+struct cp_ctx {
+	const struct cp_opts *o;
+	struct inomap links;	/* source (dev, ino) -> destination path */
+	struct inomap created;	/* destination (dev, ino) -> source id */
+	const char *top_src, *top_dst;
+	bool dir_mode;		/* SOURCE... DIRECTORY */
+};
+
+/* Copy one operand; 0, or -errno after a message was printed. */
+int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+	    bool cmdline);
+/* Copy the entries of an open source directory into an open destination one. */
+int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
+		    int dst_dirfd, const char *dst_path);
+
+void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o);
+void cp_ctx_free(struct cp_ctx *ctx);
+
+
+
+/* Note that dst was made by this run from src. */
+void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src);
+#endif

@@ -1,0 +1,267 @@
+/* create.c: make each kind of destination, and hand data to the executor. */
+#include "create.h"
+#include "explain.h"
+#include "meta.h"
+#include "sys.h"
+#include "util.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *create_method_list(const struct plan *p, char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < p->n && used < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? "," : "",
+					 p->steps[i].m->name);
+	return buf;
+}
+
+/* Report a failed data copy in cp's words: which side failed, if known. */
+static void create_data_error(const struct cp_ctx *ctx, const struct copy_job *job,
+			      const struct plan *plan, int used, int err)
+{
+	char names[256];
+
+	if (used < 0) {
+		const struct plan_step *first = &plan->steps[0];
+		if (ctx->o->reflink == REFLINK_ALWAYS || err == -ENOTSUP) {
+			if (ctx->o->reflink == REFLINK_ALWAYS) {
+				util_error(err, "failed to clone %s from %s", util_quote(job->dst.path),
+					   util_quote(job->src.path));
+				return;
+			}
+		}
+		if (first->state == STEP_SKIPPED && plan->n == 1)
+			util_error(0, "cannot copy %s to %s with method %s: %s",
+				   util_quote(job->src.path), util_quote(job->dst.path),
+				   first->m->name, first->reason);
+		else
+			util_error(err, "cannot copy %s to %s: no method left to try (%s)",
+				   util_quote(job->src.path), util_quote(job->dst.path),
+				   create_method_list(plan, names, sizeof(names)));
+		return;
+	}
+	if (job->err_side == JOB_ERR_READ)
+		util_error(err, "error reading %s", util_quote(job->src.path));
+	else if (job->err_side == JOB_ERR_WRITE)
+		util_error(err, "error writing %s", util_quote(job->dst.path));
+	else
+		util_error(err, "error copying %s to %s", util_quote(job->src.path),
+			   util_quote(job->dst.path));
+}
+
+/* Where an inherited descriptor stands; -1 if it does not seek. */
+static off_t create_position(int fd, const struct stat *st)
+{
+	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
+		return -1;
+	off_t off = sys_lseek(fd, 0, SEEK_CUR);
+	return off < 0 ? -1 : off;
+}
+
+static int create_open_dst(const struct cp_ctx *ctx, const struct cp_path *dst,
+			   const struct stat *sst, bool exists)
+{
+	const char *slash = strrchr(dst->name, '/');
+	int fd;
+
+	if (exists) {
+		fd = sys_openat(dst->dirfd, dst->name, O_WRONLY | O_TRUNC, 0);
+		if (fd >= 0 || !ctx->o->force)
+			return fd;
+		/* -f: a destination that cannot be opened is removed first. */
+		if (sys_unlinkat(dst->dirfd, dst->name, 0) < 0)
+			return fd;
+	}
+	if (slash && slash[1] == 0)
+		return -ENOTDIR;	/* "name/" must be a directory, as cp says */
+	return sys_openat(dst->dirfd, dst->name, O_WRONLY | O_CREAT | O_EXCL,
+			  sst->st_mode & 0777);
+}
+
+int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		const struct cp_path *dst, const struct stat *dlst)
+{
+	const struct cp_opts *o = ctx->o;
+	struct exec_opts eo = { .order = &o->order, .explain = o->explain, .dry_run = o->dry_run };
+	struct copy_job job = { .sparse = o->sparse };
+	struct plan plan;
+	int src_fd, dst_fd, used, err, cerr;
+
+	src_fd = src->name ? sys_openat(src->dirfd, src->name, O_RDONLY, 0) : STDIN_FILENO;
+	if (src_fd < 0) {
+		util_error(src_fd, "cannot open %s for reading", util_quote(src->path));
+		return src_fd;
+	}
+	dst_fd = dst->name ? create_open_dst(ctx, dst, sst, dlst != NULL) : STDOUT_FILENO;
+	if (dst_fd < 0) {
+		util_error(dst_fd, "cannot create regular file %s", util_quote(dst->path));
+		err = dst_fd;
+		goto out_close_src;
+	}
+
+	job.src = (struct endpoint){ .fd = src_fd, .path = src->path, .st = *sst };
+	job.src.off = src->name ? (S_ISREG(sst->st_mode) || S_ISBLK(sst->st_mode) ? 0 : -1)
+				: create_position(src_fd, sst);
+	err = sys_fstat(dst_fd, &job.dst.st);
+	if (err) {
+		util_error(err, "cannot fstat %s", util_quote(dst->path));
+		goto out_close_dst;
+	}
+	job.dst.fd = dst_fd;
+	job.dst.path = dst->path;
+	job.dst.is_new = dst->name && !dlst;
+	job.dst.off = dst->name ? 0 : create_position(dst_fd, &job.dst.st);
+	if (!dst->name) {
+		int fl = sys_fcntl(dst_fd, F_GETFL, 0);
+		job.dst.append = fl >= 0 && (fl & O_APPEND);
+		if (job.dst.append)
+			job.dst.off = -1;
+	}
+	err = plan_classify(&job.src);
+	if (!err)
+		err = plan_classify(&job.dst);
+	if (err) {
+		util_error(err, "cannot stat file system of %s", util_quote(src->path));
+		goto out_close_dst;
+	}
+	job.may_punch = dst->name && job.dst.kind == KIND_REGULAR;
+	job.holes = o->sparse != SPARSE_NEVER && job.may_punch && job.src.kind == KIND_REGULAR &&
+		    job.src.size_trusted && job.src.off == 0 &&
+		    (off_t)job.src.st.st_blocks * 512 < job.src.st.st_size;
+	job.reflink_always = o->reflink == REFLINK_ALWAYS;
+	job.reflink_never = o->reflink == REFLINK_NEVER;
+
+	err = exec_copy(&job, &plan, &eo, &used);
+	explain_file(o, &job, &plan, used);
+	if (err) {
+		create_data_error(ctx, &job, &plan, used, err);
+		goto out_close_dst;
+	}
+	if (!src->name && job.src.off >= 0)
+		sys_lseek(src_fd, job.src.off, SEEK_SET);
+	if (!dst->name) {
+		if (job.dst.off >= 0)
+			sys_lseek(dst_fd, job.dst.off, SEEK_SET);
+		return 0;
+	}
+	cp_remember(ctx, &job.dst.st, sst);
+	{
+		struct meta_node ms = { .fd = src_fd, .path = src->path };
+		struct meta_node md = { .fd = dst_fd, .path = dst->path };
+		err = meta_apply(o, sst, &ms, &md, (mode_t)-1);
+	}
+
+out_close_dst:
+	if (dst->name) {
+		cerr = sys_close(dst_fd);
+		if (cerr && !err) {
+			util_error(cerr, "failed to close %s", util_quote(dst->path));
+			err = cerr;
+		}
+	}
+out_close_src:
+	if (src->name)
+		sys_close(src_fd);
+	return err;
+}
+
+int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+	       bool follow, const struct cp_path *dst, bool exists)
+{
+	const struct cp_opts *o = ctx->o;
+	mode_t mode = sst->st_mode & 07777 & ~o->umask;
+	struct stat dst_st;
+	int src_fd, dst_fd, err, ret;
+
+	src_fd = sys_openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW), 0);
+	if (src_fd < 0) {
+		util_error(src_fd, "cannot access %s", util_quote(src->path));
+		return src_fd;
+	}
+	if (!exists) {
+		/* Writable by us while it fills; the real mode comes after. */
+		err = sys_mkdirat(dst->dirfd, dst->name, mode | S_IRWXU);
+		if (err) {
+			util_error(err, "cannot create directory %s", util_quote(dst->path));
+			goto out_close_src;
+		}
+	}
+	dst_fd = sys_openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY, 0);
+	if (dst_fd < 0) {
+		err = dst_fd;
+		util_error(err, "cannot access %s", util_quote(dst->path));
+		goto out_close_src;
+	}
+	err = sys_fstat(dst_fd, &dst_st);
+	if (err) {
+		util_error(err, "cannot fstat %s", util_quote(dst->path));
+		goto out_close_dst;
+	}
+	if (!exists)
+		cp_remember(ctx, &dst_st, sst);
+	ret = cp_copy_entries(ctx, src_fd, src->path, dst_fd, dst->path);
+	{
+		struct meta_node ms = { .fd = src_fd, .path = src->path };
+		struct meta_node md = { .fd = dst_fd, .path = dst->path };
+		mode_t fix = !exists && (mode | S_IRWXU) != mode ? mode : (mode_t)-1;
+		err = meta_apply(o, sst, &ms, &md, fix);
+	}
+	if (!err)
+		err = ret;
+out_close_dst:
+	sys_close(dst_fd);
+out_close_src:
+	sys_close(src_fd);
+	return err;
+}
+
+int create_symlink(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		   const struct cp_path *dst)
+{
+	size_t size = sst->st_size > 0 ? (size_t)sst->st_size + 1 : PATH_MAX;
+	char *target = util_xmalloc(size);
+	ssize_t n;
+	int err;
+
+	n = sys_readlinkat(src->dirfd, src->name, target, size);
+	if (n < 0 || (size_t)n >= size) {
+		err = n < 0 ? (int)n : -ENAMETOOLONG;
+		util_error(err, "cannot read symbolic link %s", util_quote(src->path));
+		goto out_free;
+	}
+	target[n] = 0;
+	err = sys_symlinkat(target, dst->dirfd, dst->name);
+	if (err) {
+		util_error(err, "cannot create symbolic link %s", util_quote(dst->path));
+		goto out_free;
+	}
+	{
+		struct meta_node ms = { .fd = -1, .path = src->path, .symlink = true };
+		struct meta_node md = { .fd = -1, .dirfd = dst->dirfd, .name = dst->name,
+					.path = dst->path, .symlink = true };
+		err = meta_apply(ctx->o, sst, &ms, &md, (mode_t)-1);
+	}
+out_free:
+	free(target);
+	return err;
+}
+
+int create_special(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)
+{
+	int err = sys_mknodat(dst->dirfd, dst->name, sst->st_mode & (S_IFMT | 07777), sst->st_rdev);
+
+	if (err) {
+		util_error(err, S_ISFIFO(sst->st_mode) ? "cannot create fifo %s"
+						       : "cannot create special file %s",
+			   util_quote(dst->path));
+		return err;
+	}
+	struct meta_node ms = { .fd = -1, .path = dst->path };
+	struct meta_node md = { .fd = -1, .dirfd = dst->dirfd, .name = dst->name, .path = dst->path };
+	return meta_apply(ctx->o, sst, &ms, &md, (mode_t)-1);
+}

@@ -1,0 +1,102 @@
+/* exec.c: run one copy job through the plan, one method after another.
+ *
+ * Every copy of data, of a file named on the command line or found by the
+ * walk, comes here: one road for all, so that the single-file and the
+ * many-files paths cannot drift apart.
+ */
+#include "exec.h"
+#include "sys.h"
+
+/* Copy what lies between offset 0 and the end, keeping the source's holes. */
+static int exec_extents(struct copy_job *job, const struct copy_method *m)
+{
+	off_t end = job->src.st.st_size, pos = 0;
+
+	while (pos < end) {
+		off_t data = sys_lseek(job->src.fd, pos, SEEK_DATA);
+		off_t hole;
+		int err;
+
+		if (data == -ENXIO)
+			break;	/* the rest is a hole */
+		if (data < 0)
+			return (int)data;
+		hole = sys_lseek(job->src.fd, data, SEEK_HOLE);
+		if (hole < 0)
+			return (int)hole;
+		if (hole > end)
+			hole = end;
+		job->src.off = data;
+		job->dst.off = data;
+		err = m->copy(job, hole - data);
+		if (err)
+			return err;
+		if (job->src.off < hole)
+			break;	/* the source shrank */
+		pos = hole;
+	}
+	return 0;
+}
+
+static int exec_run(struct copy_job *job, const struct copy_method *m)
+{
+	int64_t len = job->src.size_trusted ? job->src.st.st_size - job->src.off : -1;
+
+	if (job->holes && !(m->flags & METHOD_WHOLE_FILE))
+		return exec_extents(job, m);
+	return m->copy(job, len);
+}
+
+/* Only errors that say "never on these file systems" are worth keeping. */
+static bool exec_fs_fact(int err)
+{
+	return err == -EXDEV || err == -EOPNOTSUPP || err == -ENOSYS;
+}
+
+int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o,
+	      int *used)
+{
+	off_t src_off = job->src.off, dst_off = job->dst.off;
+	int i, err = -ENOTSUP;
+
+	plan_make(plan, job, o->order);
+	*used = -1;
+	if (o->dry_run)
+		return 0;
+	for (i = plan_next(plan, -1); i >= 0; i = plan_next(plan, i)) {
+		struct plan_step *s = &plan->steps[i];
+
+		job->moved = 0;
+		job->err_side = JOB_ERR_BOTH;
+		job->written = 0;
+		job->src.off = src_off;
+		job->dst.off = dst_off;
+		err = exec_run(job, s->m);
+		if (!err) {
+			s->state = STEP_USED;
+			*used = i;
+			stats_model_kernel_copies(job->written * s->m->model_kernel_copies);
+			break;
+		}
+		s->err = err;
+		if (!method_unsupported(err) || job->moved > 0) {
+			*used = i;
+			return err;
+		}
+		s->state = STEP_FAILED;
+		if (exec_fs_fact(err))
+			method_fact_set(s->m, job->src.st.st_dev, job->dst.st.st_dev,
+					FACT_FAILS, err);
+	}
+	if (i < 0)
+		return err;
+	/* Holes at the end of the file: the size is set, not written. */
+	if (job->may_punch && (job->holes || job->sparse == SPARSE_ALWAYS) &&
+	    !(plan->steps[i].m->flags & METHOD_WHOLE_FILE)) {
+		off_t size = job->holes ? job->src.st.st_size : job->dst.off;
+		err = sys_ftruncate(job->dst.fd, size);
+		if (err)
+			return err;
+	}
+	return 0;
+}

@@ -1,0 +1,532 @@
+/*
+ * zcp: cp for Linux that lets the kernel move the bytes.
+ *
+ * The source files:
+ *   main.c          options (popt), operands, exit status
+ *   cp.c            cp's rules for one operand: same file, overwrite, -n/-u/-i
+ *   create.c        make a destination: data file, directory, symlink, special
+ *   backup.c        --backup, --suffix
+ *   meta.c          -p, --preserve: times, owner, xattrs, mode
+ *   walk.c          read one directory through its fd, entries by inode
+ *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
+ *   exec.c          the executor: one copy job through its plan, fallbacks
+ *   plan.c          classify both ends, order the methods with reasons
+ *   method.c        the ordered method table; facts learned per file system
+ *   methods/NAME.c  one copy method each: clone, copy_range, rw
+ *   explain.c       --explain and --debug output
+ *   report.c        --stats output, text and JSON
+ *   stats.c         the counters; sys.h counts every system call
+ *   util.c          messages in cp's words, quoting, paths
+ */
+#include "backup.h"
+#include "meta.h"
+#include "cp.h"
+#include "report.h"
+#include "sys.h"
+#include "util.h"
+
+#include <malloc.h>
+#include <popt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef ZCP_VERSION
+#define ZCP_VERSION "0.1"
+#endif
+
+enum {
+	OPT_BACKUP = 1000, OPT_PRESERVE, OPT_NO_PRESERVE, OPT_PARENTS, OPT_REFLINK,
+	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
+	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS,
+};
+
+static char *arg;
+
+/* The option table; --help, man/zcp.1 and completions/ list the same. */
+static const struct poptOption options[] = {
+	{ "archive", 'a', POPT_ARG_NONE, NULL, 'a', NULL, NULL },
+	{ "backup", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BACKUP, NULL, NULL },
+	{ NULL, 'b', POPT_ARG_NONE, NULL, 'b', NULL, NULL },
+	{ NULL, 'd', POPT_ARG_NONE, NULL, 'd', NULL, NULL },
+	{ "force", 'f', POPT_ARG_NONE, NULL, 'f', NULL, NULL },
+	{ "interactive", 'i', POPT_ARG_NONE, NULL, 'i', NULL, NULL },
+	{ NULL, 'H', POPT_ARG_NONE, NULL, 'H', NULL, NULL },
+	{ "dereference", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
+	{ "no-clobber", 'n', POPT_ARG_NONE, NULL, 'n', NULL, NULL },
+	{ "no-dereference", 'P', POPT_ARG_NONE, NULL, 'P', NULL, NULL },
+	{ NULL, 'p', POPT_ARG_NONE, NULL, 'p', NULL, NULL },
+	{ "preserve", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_PRESERVE, NULL, NULL },
+	{ "no-preserve", 0, POPT_ARG_STRING, &arg, OPT_NO_PRESERVE, NULL, NULL },
+	{ "parents", 0, POPT_ARG_NONE, NULL, OPT_PARENTS, NULL, NULL },
+	{ "recursive", 'R', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
+	{ NULL, 'r', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
+	{ "reflink", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_REFLINK, NULL, NULL },
+	{ "remove-destination", 0, POPT_ARG_NONE, NULL, OPT_REMOVE_DEST, NULL, NULL },
+	{ "sparse", 0, POPT_ARG_STRING, &arg, OPT_SPARSE, NULL, NULL },
+	{ "suffix", 'S', POPT_ARG_STRING, &arg, 'S', NULL, NULL },
+	{ "target-directory", 't', POPT_ARG_STRING, &arg, 't', NULL, NULL },
+	{ "no-target-directory", 'T', POPT_ARG_NONE, NULL, 'T', NULL, NULL },
+	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
+	{ "update", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_UPDATE, NULL, NULL },
+	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v', NULL, NULL },
+	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, NULL, NULL },
+	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, NULL, NULL },
+	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
+	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, NULL, NULL },
+	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, NULL, NULL },
+	{ "help", 0, POPT_ARG_NONE, NULL, OPT_HELP, NULL, NULL },
+	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, NULL, NULL },
+	POPT_TABLEEND
+};
+
+/* Long options whose argument is optional: "--backup" alone must not
+ * swallow the next word as popt would; it becomes "--backup=". */
+static const char *const optional_args[] = {
+	"--backup", "--preserve", "--reflink", "--update", "--stats",
+};
+
+static void usage(void)
+{
+	printf("Usage: %s [OPTION]... [-T] SOURCE DEST\n"
+	       "  or:  %s [OPTION]... SOURCE... DIRECTORY\n"
+	       "  or:  %s [OPTION]... -t DIRECTORY SOURCE...\n",
+	       util_program, util_program, util_program);
+	fputs("Copy SOURCE to DEST, or SOURCEs into DIRECTORY, letting the kernel move the bytes.\n"
+	      "SOURCE '-' reads standard input; DEST '-' writes standard output.\n"
+	      "\n"
+	      "  -a, --archive                same as -dR --preserve=all\n"
+	      "      --backup[=CONTROL]       make a backup of each existing destination file\n"
+	      "  -b                           like --backup but does not accept an argument\n"
+	      "  -d                           same as --no-dereference --preserve=links\n"
+	      "  -f, --force                  if a destination cannot be opened, remove it and try again\n"
+	      "  -i, --interactive            prompt before overwrite (overrides a previous -n)\n"
+	      "  -H                           follow command-line symbolic links in SOURCE\n"
+	      "  -L, --dereference            always follow symbolic links in SOURCE\n"
+	      "  -n, --no-clobber             do not overwrite an existing file (overrides a previous -i)\n"
+	      "  -P, --no-dereference         never follow symbolic links in SOURCE\n"
+	      "  -p                           same as --preserve=mode,ownership,timestamps\n"
+	      "      --preserve[=ATTR_LIST]   preserve the attributes (default: mode,ownership,\n"
+	      "                                 timestamps); also links, xattr, all\n"
+	      "      --no-preserve=ATTR_LIST  do not preserve the attributes\n"
+	      "      --parents                use full source file name under DIRECTORY\n"
+	      "  -R, -r, --recursive          copy directories recursively\n"
+	      "      --reflink[=WHEN]         clone (share extents): auto (default), always, never\n"
+	      "      --remove-destination     remove each existing destination before opening it\n"
+	      "      --sparse=WHEN            holes: auto (keep the source's), always, never\n"
+	      "  -S, --suffix=SUFFIX          override the usual backup suffix\n"
+	      "  -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY\n"
+	      "  -T, --no-target-directory    treat DEST as a normal file\n"
+	      "  -u                           same as --update=older\n"
+	      "      --update[=UPDATE]        all, none, or older (the default with no UPDATE):\n"
+	      "                                 replace only destinations older than the source\n"
+	      "  -v, --verbose                explain what is being done\n"
+	      "\n"
+	      "zcp's own:\n"
+	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
+	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
+	      "      --debug                  one line per file: the method used\n"
+	      "      --dry-run                plan and explain, copy and change nothing\n"
+	      "      --stats[=FORMAT]         count system calls and bytes: text (default) or json\n"
+	      "      --help                   display this help and exit\n"
+	      "      --version                output version information and exit\n"
+	      "\n"
+	      "Methods, in the default order: clone, copy_range, rw.\n"
+	      "CONTROL: none/off, numbered/t, existing/nil (the default), simple/never.\n"
+	      "The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.\n",
+	      stdout);
+}
+
+static void bad_arg(const char *value, const char *option, const char *const *valid)
+{
+	util_error(0, "invalid argument %s for %s", util_quote(value), util_quote(option));
+	fputs("Valid arguments are:\n", stderr);
+	for (; *valid; valid++)
+		fprintf(stderr, "  - %s\n", *valid);
+	fprintf(stderr, "Try '%s --help' for more information.\n", util_program);
+	exit(1);
+}
+
+/* Which word of the list is w; -1 when none is. */
+static int word_of(const char *w, const char *const *list)
+{
+	for (int i = 0; list[i]; i++)
+		if (strcmp(w, list[i]) == 0)
+			return i;
+	return -1;
+}
+
+static void preserve_list(struct cp_preserve *p, char *list, bool on)
+{
+	static const char *const words[] = { "mode", "timestamps", "ownership", "links",
+					     "context", "xattr", "all", NULL };
+	char *save = NULL, *copy = util_xstrdup(list);
+
+	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+		switch (word_of(w, words)) {
+		case 0: p->mode = on; break;
+		case 1: p->times = on; break;
+		case 2: p->owner = on; p->owner_must = on; break;
+		case 3: p->links = on; break;
+		case 4: break;	/* no SELinux contexts here */
+		case 5: p->xattr = on; p->xattr_must = on; break;
+		case 6:
+			p->mode = p->times = p->owner = p->links = p->xattr = on;
+			p->owner_must = p->xattr_must = false;
+			break;
+		default:
+			bad_arg(w, on ? "--preserve" : "--no-preserve",
+				(const char *const[]){ "'mode'", "'timestamps'", "'ownership'",
+						       "'links'", "'context'", "'xattr'",
+						       "'all'", NULL });
+		}
+	}
+	free(copy);
+}
+
+static int backup_default(void)
+{
+	const char *v = getenv("VERSION_CONTROL");
+	int b = v && *v ? backup_parse(v) : BACKUP_EXISTING;
+
+	return b < 0 ? BACKUP_EXISTING : b;
+}
+
+struct args {
+	struct cp_opts o;
+	const char *target;
+	bool backup;
+	int backup_type;
+	bool stats;
+	bool stats_json;
+	const char **ops;
+	int nops;
+};
+
+static void parse(struct args *a, int argc, const char **argv)
+{
+	struct cp_opts *o = &a->o;
+	poptContext pc;
+	int c;
+
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+		for (size_t k = 0; k < sizeof(optional_args) / sizeof(optional_args[0]); k++)
+			if (strcmp(argv[i], optional_args[k]) == 0) {
+				char *s = util_xmalloc(strlen(argv[i]) + 2);
+				sprintf(s, "%s=", argv[i]);
+				argv[i] = s;
+			}
+
+	pc = poptGetContext(util_program, argc, argv, options, 0);
+	while ((c = poptGetNextOpt(pc)) > 0) {
+		switch (c) {
+		case 'a':
+			o->recursive = true;
+			o->deref = DEREF_NEVER;
+			preserve_list(&o->preserve, "all", true);
+			break;
+		case 'b': a->backup = true; break;
+		case OPT_BACKUP:
+			a->backup = true;
+			if (arg && *arg) {
+				a->backup_type = backup_parse(arg);
+				if (a->backup_type < 0)
+					bad_arg(arg, "backup type", (const char *const[]){
+						"'none', 'off'", "'simple', 'never'",
+						"'existing', 'nil'", "'numbered', 't'", NULL });
+			}
+			break;
+		case 'd': o->deref = DEREF_NEVER; o->preserve.links = true; break;
+		case 'f': o->force = true; break;
+		case 'i': o->interactive = ASK_ALWAYS; break;
+		case 'n': o->interactive = ASK_NEVER_OVERWRITE; break;
+		case 'H': o->deref = DEREF_CMDLINE; break;
+		case 'L': o->deref = DEREF_ALWAYS; break;
+		case 'P': o->deref = DEREF_NEVER; break;
+		case 'p': preserve_list(&o->preserve, "mode,timestamps", true);
+			o->preserve.owner = true;
+			break;
+		case OPT_PRESERVE:
+			if (arg && *arg) {
+				preserve_list(&o->preserve, arg, true);
+			} else {
+				preserve_list(&o->preserve, "mode,timestamps", true);
+				o->preserve.owner = true;
+			}
+			break;
+		case OPT_NO_PRESERVE: preserve_list(&o->preserve, arg, false); break;
+		case OPT_PARENTS: o->parents = true; break;
+		case 'R': o->recursive = true; break;
+		case OPT_REFLINK: {
+			static const char *const w[] = { "auto", "always", "never", NULL };
+			int r = arg && *arg ? word_of(arg, w) : 1;
+			if (r < 0)
+				bad_arg(arg, "--reflink", (const char *const[]){ "'auto'", "'always'",
+										 "'never'", NULL });
+			o->reflink = r == 0 ? REFLINK_AUTO : r == 1 ? REFLINK_ALWAYS : REFLINK_NEVER;
+			break;
+		}
+		case OPT_REMOVE_DEST: o->remove_dest = true; break;
+		case OPT_SPARSE: {
+			static const char *const w[] = { "never", "auto", "always", NULL };
+			int s = word_of(arg, w);
+			if (s < 0)
+				bad_arg(arg, "--sparse", (const char *const[]){ "'never'", "'auto'",
+										"'always'", NULL });
+			o->sparse = s == 0 ? SPARSE_NEVER : s == 1 ? SPARSE_AUTO : SPARSE_ALWAYS;
+			break;
+		}
+		case 'S': a->backup = true; o->suffix = util_xstrdup(arg); break;
+		case 't': a->target = util_xstrdup(arg); break;
+		case 'T': o->no_target = true; break;
+		case 'u': o->update = UPDATE_OLDER; break;
+		case OPT_UPDATE: {
+			static const char *const w[] = { "all", "none", "older", NULL };
+			int u = arg && *arg ? word_of(arg, w) : 2;
+			if (u < 0)
+				bad_arg(arg, "--update", (const char *const[]){ "'all'", "'none'",
+										"'older'", NULL });
+			o->update = u == 0 ? UPDATE_ALL : u == 1 ? UPDATE_NONE : UPDATE_OLDER;
+			break;
+		}
+		case 'v': o->verbose = true; break;
+		case OPT_METHOD: {
+			const char *bad = NULL;
+			char *list = util_xstrdup(arg);
+			if (plan_order_parse(&o->order, list, &bad)) {
+				util_usage_error("unknown method %s (methods: clone, copy_range, rw)",
+						 util_quote(bad && *bad ? bad : arg));
+				exit(1);
+			}
+			break;
+		}
+		case OPT_EXPLAIN: o->explain = true; break;
+		case OPT_DEBUG: o->debug = true; break;
+		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_STATS:
+			a->stats = true;
+			if (arg && *arg && strcmp(arg, "text") != 0) {
+				if (strcmp(arg, "json") != 0)
+					bad_arg(arg, "--stats", (const char *const[]){ "'text'", "'json'",
+										       NULL });
+				a->stats_json = true;
+			}
+			break;
+		case OPT_HELP: usage(); exit(0);
+		case OPT_VERSION:
+			printf("zcp %s\nCopyright (C) 2026 the zcp developers.\n"
+			       "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+			       "This is free software: you are free to change and redistribute it.\n"
+			       "There is NO WARRANTY, to the extent permitted by law.\n", ZCP_VERSION);
+			exit(0);
+		}
+	}
+	if (c < -1) {
+		const char *bad = poptBadOption(pc, 0);
+		if (c == POPT_ERROR_NOARG)
+			util_usage_error(bad[1] == '-' ? "option '%s' requires an argument"
+						       : "option requires an argument -- '%s'",
+					 bad[1] == '-' ? bad : bad + 1);
+		else if (bad[0] == '-' && bad[1] == '-')
+			util_usage_error("unrecognized option '%s'", bad);
+		else
+			util_usage_error("invalid option -- '%s'", bad + 1);
+		exit(1);
+	}
+	/* Keep the operands: poptFreeContext would take them with it. */
+	const char **rest = poptGetArgs(pc);
+	int n = 0;
+	while (rest && rest[n])
+		n++;
+	a->o.stats_per_file = a->stats && (a->stats_json || o->verbose);
+	if (a->backup && a->backup_type < 0)
+		a->backup_type = backup_default();
+	o->backup = a->backup ? (enum cp_backup)a->backup_type : BACKUP_OFF;
+	const char **ops = util_xmalloc(sizeof(char *) * (size_t)(n + 1));
+	for (int i = 0; i < n; i++)
+		ops[i] = util_xstrdup(rest[i]);
+	ops[n] = NULL;
+	poptFreeContext(pc);
+	a->ops = ops;
+	a->nops = n;
+}
+
+/* --parents: make DIR/a, DIR/a/b for SOURCE a/b/c, as the source's. */
+static int make_parents(struct cp_ctx *ctx, const char *src, const char *target)
+{
+	const struct cp_opts *o = ctx->o;
+	char *s = util_xstrdup(src);
+	int ret = 0;
+
+	for (char *slash = strchr(s + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		struct stat sst, dst_st;
+		char *dst;
+		int err;
+
+		*slash = 0;
+		dst = util_join(target, s[0] == '/' ? s + 1 : s);
+		if (sys_fstatat(AT_FDCWD, dst, &dst_st, 0) == 0) {
+			*slash = '/';
+			if (!S_ISDIR(dst_st.st_mode)) {
+				util_error(0, "%s exists but is not a directory", util_quote(dst));
+				free(dst);
+				ret = -ENOTDIR;
+				break;
+			}
+			free(dst);
+			continue;
+		}
+		err = sys_fstatat(AT_FDCWD, s, &sst, 0);
+		if (!err)
+			err = sys_mkdirat(AT_FDCWD, dst, (sst.st_mode & 07777 & ~o->umask) | S_IRWXU);
+		if (err) {
+			util_error(err, "cannot make directory %s", util_quote(dst));
+			free(dst);
+			ret = err;
+			break;
+		}
+		if (o->verbose)
+			printf("%s -> %s\n", s, dst);	/* cp prints these unquoted */
+		int fd = sys_openat(AT_FDCWD, dst, O_RDONLY | O_DIRECTORY, 0);
+		if (fd >= 0) {
+			struct meta_node ms = { .fd = -1, .path = s, .symlink = true };
+			struct meta_node md = { .fd = fd, .path = dst };
+			mode_t m = sst.st_mode & 07777 & ~o->umask;
+			meta_apply(o, &sst, &ms, &md, (m | S_IRWXU) != m ? m : (mode_t)-1);
+			sys_close(fd);
+		}
+		*slash = '/';
+		free(dst);
+	}
+	free(s);
+	return ret;
+}
+
+static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
+{
+	struct cp_path s = { .dirfd = AT_FDCWD, .name = src, .path = src };
+	struct cp_path d = { .dirfd = AT_FDCWD, .name = dst, .path = dst };
+
+	if (strcmp(src, "-") == 0)
+		s.name = NULL;
+	if (strcmp(dst, "-") == 0 && !ctx->dir_mode)
+		d.name = NULL;
+	ctx->top_src = src;
+	ctx->top_dst = dst;
+	return cp_copy(ctx, &s, &d, true);
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { .backup_type = -1 };
+	struct cp_opts *o = &a.o;
+	struct cp_ctx ctx;
+	struct stat st;
+	int ret = 0, err;
+
+	/* Large blocks from the heap, not mmap: zcp's own mmaps are its methods'. */
+	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+	o->umask = umask(0);
+	umask(o->umask);
+	o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
+	if (!o->suffix || !*o->suffix || strchr(o->suffix, '/'))
+		o->suffix = "~";
+	report_start();
+	util_stdio_init();
+	plan_order_default(&o->order);
+	parse(&a, argc, (const char **)argv);
+	if (o->deref == DEREF_UNSET)
+		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
+	if (o->backup != BACKUP_OFF && o->interactive == ASK_NEVER_OVERWRITE) {
+		util_usage_error("options --backup and --no-clobber are mutually exclusive");
+		return 1;
+	}
+	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
+		util_usage_error("--reflink can be used only with --sparse=auto");
+		return 1;
+	}
+	if (a.target && o->no_target) {
+		util_error(0, "cannot combine --target-directory (-t) and --no-target-directory (-T)");
+		return 1;
+	}
+	if (a.nops == 0 || (a.nops == 1 && !a.target)) {
+		if (a.nops == 0)
+			util_usage_error("missing file operand");
+		else
+			util_usage_error("missing destination file operand after %s",
+					 util_quote(a.ops[0]));
+		return 1;
+	}
+	if (o->no_target && a.nops > 2) {
+		util_usage_error("extra operand %s", util_quote(a.ops[2]));
+		return 1;
+	}
+
+	cp_ctx_init(&ctx, o);
+	const char *target = a.target;
+	int nsrc = a.nops;
+	if (target) {
+		err = sys_fstatat(AT_FDCWD, target, &st, 0);
+		if (!err && !S_ISDIR(st.st_mode))
+			err = -ENOTDIR;
+		if (err) {
+			util_error(err, "target directory %s", util_quote(target));
+			return 1;
+		}
+	} else if (!o->no_target) {
+		const char *last = a.ops[a.nops - 1];
+		err = strcmp(last, "-") == 0 && a.nops == 2 ? -ENOTDIR
+							    : sys_fstatat(AT_FDCWD, last, &st, 0);
+		if (!err && S_ISDIR(st.st_mode)) {
+			target = last;
+			nsrc--;
+		} else if (a.nops > 2) {
+			util_error(err ? err : -ENOTDIR, "target %s", util_quote(last));
+			return 1;
+		}
+	}
+	if (o->parents && !target) {
+		util_usage_error("with --parents, the destination must be a directory");
+		return 1;
+	}
+	ctx.dir_mode = target != NULL;
+	bool stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
+
+	if (!target) {
+		ret = copy_operand(&ctx, a.ops[0], a.ops[1]) ? 1 : 0;
+	} else {
+		for (int i = 0; i < nsrc; i++) {
+			char base[4096];
+			const char *src = a.ops[i];
+			char *dst;
+
+			if (strcmp(src, "-") == 0) {
+				util_error(0, "cannot copy standard input into a directory: name the destination file");
+				ret = 1;
+				continue;
+			}
+			if (o->parents) {
+				if (make_parents(&ctx, src, target)) {
+					ret = 1;
+					continue;
+				}
+				dst = util_join(target, src[0] == '/' ? src + 1 : src);
+			} else {
+				dst = util_join(target, util_basename(src, base, sizeof(base)));
+			}
+			if (copy_operand(&ctx, src, dst))
+				ret = 1;
+			free(dst);
+		}
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		util_error(-errno, "write error");
+		ret = 1;
+	}
+	/* The data may be on standard output: then the report goes to stderr. */
+	if (a.stats)
+		report_stats(a.stats_json, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO,
+			     &stats_total);
+	cp_ctx_free(&ctx);
+	return ret;
+}

@@ -1,0 +1,121 @@
+/* meta.c: preserve what cp preserves, in cp's order: times, then owner
+ * (chown clears set-user-ID bits), then xattrs, then the mode. */
+#include "meta.h"
+#include "sys.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static bool meta_is_link(const struct meta_node *n)
+{
+	return n->fd < 0;
+}
+
+static int meta_times(const struct stat *st, const struct meta_node *dst)
+{
+	struct timespec ts[2] = { st->st_atim, st->st_mtim };
+	int r;
+
+	if (meta_is_link(dst))
+		return sys_utimensat(dst->dirfd, dst->name, ts, AT_SYMLINK_NOFOLLOW);
+	r = futimens(dst->fd, ts);
+	return (int)sys_ret(SC_utimensat, r);
+}
+
+static int meta_owner(const struct cp_opts *o, const struct stat *st,
+		      const struct meta_node *dst)
+{
+	int err = meta_is_link(dst)
+		? sys_fchownat(dst->dirfd, dst->name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW)
+		: sys_fchown(dst->fd, st->st_uid, st->st_gid);
+
+	if (err == 0)
+		return 0;
+	/* As cp: keep at least the group if the user cannot be given away. */
+	if (!meta_is_link(dst))
+		sys_fchown(dst->fd, (uid_t)-1, st->st_gid);
+	if (!o->preserve.owner_must && (err == -EPERM || err == -EINVAL))
+		return 0;
+	util_error(err, "failed to preserve ownership for %s", util_quote(dst->path));
+	return err;
+}
+
+static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
+		      const struct meta_node *dst)
+{
+	char names[65536], *value = NULL;
+	size_t vcap = 0;
+	ssize_t n;
+	int err = 0;
+
+	/* Symlinks carry no user xattrs; cp leaves theirs alone too. */
+	if (meta_is_link(src) || meta_is_link(dst))
+		return 0;
+	n = flistxattr(src->fd, names, sizeof(names));
+	n = sys_ret(SC_flistxattr, n);
+	if (n < 0) {
+		if (n == -ENOTSUP || !o->preserve.xattr_must)
+			return 0;
+		util_error((int)n, "listing attributes of %s", util_quote(src->path));
+		return (int)n;
+	}
+	for (char *name = names; name < names + n; name += strlen(name) + 1) {
+		ssize_t len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, NULL, 0));
+		if (len < 0)
+			continue;
+		if ((size_t)len + 1 > vcap) {
+			free(value);
+			vcap = (size_t)len + 1;
+			value = util_xmalloc(vcap);
+		}
+		len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, value, vcap));
+		if (len < 0)
+			continue;
+		int r = (int)sys_ret(SC_fsetxattr, fsetxattr(dst->fd, name, value, (size_t)len, 0));
+		if (r && o->preserve.xattr_must) {
+			util_error(r, "setting attribute %s for %s", util_quote(name),
+				   util_quote(dst->path));
+			err = r;
+		}
+	}
+	free(value);
+	return err;
+}
+
+int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta_node *src,
+	       const struct meta_node *dst, mode_t mode_default)
+{
+	int err, ret = 0;
+
+	if (o->preserve.times) {
+		err = meta_times(st, dst);
+		if (err) {
+			util_error(err, "preserving times for %s", util_quote(dst->path));
+			ret = err;
+		}
+	}
+	if (o->preserve.owner) {
+		err = meta_owner(o, st, dst);
+		if (err)
+			ret = err;
+	}
+	if (o->preserve.xattr) {
+		err = meta_xattr(o, src, dst);
+		if (err)
+			ret = err;
+	}
+	if (dst->symlink)
+		return ret;
+	if (o->preserve.mode)
+		mode_default = st->st_mode & 07777;
+	if (mode_default != (mode_t)-1) {
+		err = meta_is_link(dst) ? sys_fchmodat(dst->dirfd, dst->name, mode_default)
+					: sys_fchmod(dst->fd, mode_default);
+		if (err) {
+			util_error(err, "preserving permissions for %s", util_quote(dst->path));
+			ret = err;
+		}
+	}
+	return ret;
+}

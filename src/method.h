@@ -1,0 +1,86 @@
+/* method.h: one copy method behind one ops struct; the ordered table. */
+#ifndef ZCP_METHOD_H
+#define ZCP_METHOD_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+/* What plan_classify learns of one end of a copy. */
+enum node_kind {
+	KIND_REGULAR,
+	KIND_DIRECTORY,
+	KIND_SYMLINK,
+	KIND_FIFO,
+	KIND_SOCKET,
+	KIND_CHARDEV,
+	KIND_BLOCKDEV,
+	KIND_TTY,
+};
+
+struct endpoint {
+	int fd;
+	const char *path;	/* for messages */
+	struct stat st;
+	enum node_kind kind;
+	long fs_type;		/* statfs f_type */
+	off_t off;		/* where the copy reads or writes next; -1: stream */
+	bool size_trusted;	/* st_size is the length of the data */
+	bool append;		/* O_APPEND: copy_file_range refuses it */
+	bool is_new;		/* created by this copy (empty) */
+};
+
+enum sparse_mode { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
+
+/* Which end a failed call was about, for cp's "error reading/writing". */
+enum job_err_side { JOB_ERR_BOTH, JOB_ERR_READ, JOB_ERR_WRITE };
+
+/* One copy of data from one open file to another. */
+struct copy_job {
+	struct endpoint src, dst;
+	enum sparse_mode sparse;
+	bool reflink_always;	/* --reflink=always: clone or fail */
+	bool reflink_never;
+	bool holes;		/* the source has holes worth keeping */
+	bool may_punch;		/* the destination is ours: writing zeros may be skipped */
+	uint64_t moved;		/* bytes the running method has taken from the source */
+	uint64_t written;	/* bytes the running method has put in the destination */
+	enum job_err_side err_side;
+};
+
+/* Method flags. */
+#define METHOD_WHOLE_FILE 0x1	/* copies the whole file in one go (clone) */
+#define METHOD_SEES_DATA  0x2	/* the data passes through user space */
+
+struct copy_method {
+	const char *name;
+	unsigned flags;
+	/* NULL if the method can serve the job, else why not. */
+	const char *(*applies)(const struct copy_job *job);
+	/* Why it is the one to use, for --explain. */
+	const char *why;
+	/* Copy len bytes (len < 0: to end of input) from src.off to dst.off,
+	 * advancing both offsets; 0 or -errno. A short source ends the copy. */
+	int (*copy)(struct copy_job *job, int64_t len);
+	/* Kernel CPU copies per byte, a model, for --stats. */
+	unsigned model_kernel_copies;
+	/* Copies of the data through user space per byte, for --stats. */
+	unsigned user_copies;
+};
+
+extern const struct copy_method *const method_table[];
+extern const unsigned method_count;
+
+const struct copy_method *method_find(const char *name);
+/* True for the errors that mean "this method cannot work here". */
+bool method_unsupported(int err);
+
+/* Per-file-system facts, learned once per run. */
+enum method_fact { FACT_UNKNOWN, FACT_WORKS, FACT_FAILS };
+enum method_fact method_fact_get(const struct copy_method *m, dev_t src, dev_t dst,
+				 int *err);
+void method_fact_set(const struct copy_method *m, dev_t src, dev_t dst,
+		     enum method_fact f, int err);
+
+#endif

@@ -1,0 +1,50 @@
+/* clone: ioctl(FICLONE), the destination shares the source's extents. */
+#include "method.h"
+#include "plan.h"
+#include "sys.h"
+
+#include <linux/fs.h>
+
+static const char *clone_applies(const struct copy_job *job)
+{
+	if (job->reflink_never)
+		return "--reflink=never";
+	if (job->src.kind != KIND_REGULAR || job->dst.kind != KIND_REGULAR)
+		return "needs a regular file at both ends";
+	if (!job->src.size_trusted)
+		return "the source's size is not to be trusted (pseudo file system)";
+	if (job->src.off != 0 || job->dst.off != 0 || !job->may_punch)
+		return "clones whole files only, into an empty destination";
+	if (job->reflink_always)
+		return NULL;	/* the user asked: let the kernel answer */
+	if (job->src.fs_type != job->dst.fs_type)
+		return "different file systems";
+	if (!plan_fs_reflinks(job->src.fs_type))
+		return "the file system does not share extents";
+	return NULL;
+}
+
+static int clone_copy(struct copy_job *job, int64_t len)
+{
+	int err = sys_ioctl(job->dst.fd, FICLONE, (unsigned long)job->src.fd);
+
+	(void)len;
+	if (err)
+		return err;
+	job->src.off = job->src.st.st_size;
+	job->dst.off = job->src.st.st_size;
+	job->moved = (uint64_t)job->src.st.st_size;
+	job->written = job->moved;
+	stats_bytes(job->moved, 0, 0);
+	return 0;
+}
+
+const struct copy_method method_clone = {
+	.name = "clone",
+	.flags = METHOD_WHOLE_FILE,
+	.applies = clone_applies,
+	.why = "same file system with shared extents: no data copied at all",
+	.copy = clone_copy,
+	.model_kernel_copies = 0,
+	.user_copies = 0,
+};

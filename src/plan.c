@@ -1,0 +1,199 @@
+/* plan.c: what the two ends are, and which methods to try in what order. */
+#include "plan.h"
+#include "sys.h"
+
+#include <string.h>
+#include <termios.h>
+
+struct fs_info {
+	long magic;
+	const char *name;
+	bool reflinks;	/* FICLONE can share extents here */
+	bool pseudo;	/* st_size is not the length of the data */
+};
+
+static const struct fs_info fs_infos[] = {
+	{ 0xEF53, "ext4", false, false },
+	{ 0x01021994, "tmpfs", false, false },
+	{ 0x9123683E, "btrfs", true, false },
+	{ 0x58465342, "xfs", true, false },
+	{ 0xCA451A4E, "bcachefs", true, false },
+	{ 0x7461636F, "ocfs2", true, false },
+	{ 0x6969, "nfs", true, false },
+	{ 0xFF534D42, "cifs", true, false },
+	{ 0xFE534D42, "smb2", true, false },
+	{ 0x794C7630, "overlayfs", true, false },
+	{ 0x65735546, "fuse", false, false },
+	{ 0x4D44, "vfat", false, false },
+	{ 0x2011BAB0, "exfat", false, false },
+	{ 0xF2F52010, "f2fs", false, false },
+	{ 0x2FC12FC1, "zfs", false, false },
+	{ 0x858458F6, "ramfs", false, false },
+	{ 0x73717368, "squashfs", false, false },
+	{ 0x9FA0, "proc", false, true },
+	{ 0x62656572, "sysfs", false, true },
+	{ 0x64626720, "debugfs", false, true },
+	{ 0x74726163, "tracefs", false, true },
+	{ 0x27E0EB, "cgroup", false, true },
+	{ 0x63677270, "cgroup2", false, true },
+	{ 0x73636673, "securityfs", false, true },
+	{ 0x62656570, "configfs", false, true },
+	{ 0x1CD1, "devpts", false, false },
+	{ 0x50495045, "pipefs", false, false },
+	{ 0x534F434B, "sockfs", false, false },
+	{ 0x09041934, "anon_inode", false, false },
+};
+
+static const struct fs_info *fs_lookup(long magic)
+{
+	for (size_t i = 0; i < sizeof(fs_infos) / sizeof(fs_infos[0]); i++)
+		if (fs_infos[i].magic == magic)
+			return &fs_infos[i];
+	return NULL;
+}
+
+const char *plan_fs_name(long fs_type)
+{
+	const struct fs_info *f = fs_lookup(fs_type);
+	return f ? f->name : "unknown file system";
+}
+
+bool plan_fs_reflinks(long fs_type)
+{
+	const struct fs_info *f = fs_lookup(fs_type);
+	return f && f->reflinks;
+}
+
+const char *plan_kind_name(enum node_kind k)
+{
+	switch (k) {
+	case KIND_REGULAR: return "regular file";
+	case KIND_DIRECTORY: return "directory";
+	case KIND_SYMLINK: return "symbolic link";
+	case KIND_FIFO: return "fifo";
+	case KIND_SOCKET: return "socket";
+	case KIND_CHARDEV: return "character device";
+	case KIND_BLOCKDEV: return "block device";
+	case KIND_TTY: return "tty";
+	}
+	return "file";
+}
+
+/* statfs costs a call per file; a device's file system never changes. */
+static struct { dev_t dev; long type; } fs_cache[16];
+static unsigned fs_cache_n;
+
+static int classify_fs(struct endpoint *e)
+{
+	struct statfs sf;
+	int err;
+
+	for (unsigned i = 0; i < fs_cache_n; i++) {
+		if (fs_cache[i].dev == e->st.st_dev) {
+			e->fs_type = fs_cache[i].type;
+			return 0;
+		}
+	}
+	err = sys_fstatfs(e->fd, &sf);
+	if (err)
+		return err;
+	e->fs_type = (long)sf.f_type;
+	/* Pipes and sockets share one pseudo device each: cache real ones. */
+	if (fs_cache_n < sizeof(fs_cache) / sizeof(fs_cache[0]) &&
+	    (S_ISREG(e->st.st_mode) || S_ISDIR(e->st.st_mode))) {
+		fs_cache[fs_cache_n].dev = e->st.st_dev;
+		fs_cache[fs_cache_n++].type = e->fs_type;
+	}
+	return 0;
+}
+
+int plan_classify(struct endpoint *e)
+{
+	const struct fs_info *f;
+	struct termios t;
+
+	switch (e->st.st_mode & S_IFMT) {
+	case S_IFREG: e->kind = KIND_REGULAR; break;
+	case S_IFDIR: e->kind = KIND_DIRECTORY; break;
+	case S_IFLNK: e->kind = KIND_SYMLINK; break;
+	case S_IFIFO: e->kind = KIND_FIFO; break;
+	case S_IFSOCK: e->kind = KIND_SOCKET; break;
+	case S_IFBLK: e->kind = KIND_BLOCKDEV; break;
+	case S_IFCHR:
+		e->kind = sys_ioctl(e->fd, TCGETS, (unsigned long)&t) == 0 ? KIND_TTY
+									 : KIND_CHARDEV;
+		break;
+	default: e->kind = KIND_CHARDEV; break;
+	}
+	e->fs_type = 0;
+	if (e->kind == KIND_REGULAR) {
+		int err = classify_fs(e);
+		if (err)
+			return err;
+	}
+	f = fs_lookup(e->fs_type);
+	e->size_trusted = e->kind == KIND_REGULAR && !(f && f->pseudo);
+	return 0;
+}
+
+void plan_order_default(struct plan_order *o)
+{
+	o->n = 0;
+	o->forced = false;
+	for (unsigned i = 0; i < method_count && i < PLAN_MAX; i++)
+		o->m[o->n++] = method_table[i];
+}
+
+int plan_order_parse(struct plan_order *o, char *list, const char **bad)
+{
+	char *save = NULL;
+
+	o->n = 0;
+	o->forced = true;
+	for (char *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		const struct copy_method *m = method_find(t);
+		if (!m || o->n == PLAN_MAX) {
+			*bad = t;
+			return -EINVAL;
+		}
+		o->m[o->n++] = m;
+	}
+	if (o->n == 0) {
+		*bad = list;
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static const char *plan_skip_reason(const struct copy_job *job, const struct copy_method *m)
+{
+	int err;
+
+	if (job->sparse == SPARSE_ALWAYS && job->may_punch && !(m->flags & METHOD_SEES_DATA))
+		return "--sparse=always must see the data to find runs of zeros";
+	if (job->reflink_always && !(m->flags & METHOD_WHOLE_FILE))
+		return "--reflink=always";
+	if (method_fact_get(m, job->src.st.st_dev, job->dst.st.st_dev, &err) == FACT_FAILS)
+		return "failed earlier between these file systems";
+	return m->applies(job);
+}
+
+void plan_make(struct plan *p, const struct copy_job *job, const struct plan_order *o)
+{
+	p->n = 0;
+	for (unsigned i = 0; i < o->n; i++) {
+		struct plan_step *s = &p->steps[p->n++];
+		s->m = o->m[i];
+		s->err = 0;
+		s->reason = plan_skip_reason(job, s->m);
+		s->state = s->reason ? STEP_SKIPPED : STEP_CANDIDATE;
+	}
+}
+
+int plan_next(const struct plan *p, int after)
+{
+	for (unsigned i = (unsigned)(after + 1); i < p->n; i++)
+		if (p->steps[i].state == STEP_CANDIDATE)
+			return (int)i;
+	return -1;
+}

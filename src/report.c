@@ -1,0 +1,138 @@
+/* report.c: what --stats prints. Measured numbers and the model are kept
+ * apart: the model is labelled as one in both formats. */
+#include "report.h"
+#include "sys.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/resource.h>
+#include <time.h>
+
+static struct timespec report_t0;
+
+void report_start(void)
+{
+	clock_gettime(CLOCK_MONOTONIC, &report_t0);
+}
+
+static double report_wall(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - report_t0.tv_sec) + (double)(t.tv_nsec - report_t0.tv_nsec) / 1e9;
+}
+
+static double tv(struct timeval t)
+{
+	return (double)t.tv_sec + (double)t.tv_usec / 1e6;
+}
+
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void put(struct buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		va_start(ap, fmt);
+		n = vsnprintf(b->p + b->len, b->cap - b->len, fmt, ap);
+		va_end(ap);
+		if (n >= 0 && (size_t)n < b->cap - b->len)
+			break;
+		b->cap = b->cap * 2 + (size_t)n + 256;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			exit(1);
+	}
+	b->len += (size_t)n;
+}
+
+void report_stats(bool json, int fd, const struct stats *s)
+{
+	struct buf b = { .p = malloc(4096), .cap = 4096 };
+	struct rusage ru;
+	double wall = report_wall();
+	uint64_t calls;
+	bool first = true;
+
+	if (!b.p)
+		return;
+	getrusage(RUSAGE_SELF, &ru);
+	/* The write below is one of the calls it reports. */
+	stats_call(SC_write, 0);
+	calls = stats_syscalls(s);
+	if (json) {
+		put(&b, "{\"measured\":{\"files\":%llu,\"bytes_copied\":%llu,"
+			"\"bytes_user_kernel\":%llu,\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,"
+			"\"syscalls\":{",
+		    (unsigned long long)s->files, (unsigned long long)s->bytes_copied,
+		    (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
+		    (unsigned long long)calls);
+		for (int i = 0; i < SC_COUNT; i++) {
+			if (!s->calls[i])
+				continue;
+			put(&b, "%s\"%s\":%llu", first ? "" : ",", stats_call_name(i),
+			    (unsigned long long)s->calls[i]);
+			first = false;
+		}
+		put(&b, "},\"io_uring_sqes\":{");
+		first = true;
+		for (int i = 0; i < SU_COUNT; i++) {
+			if (!s->uring_ops[i])
+				continue;
+			put(&b, "%s\"%s\":%llu", first ? "" : ",", stats_uring_op_name(i),
+			    (unsigned long long)s->uring_ops[i]);
+			first = false;
+		}
+		put(&b, "},\"minor_faults\":%ld,\"major_faults\":%ld,\"voluntary_switches\":%ld,"
+			"\"involuntary_switches\":%ld,\"wall_seconds\":%.6f,\"user_seconds\":%.6f,"
+			"\"system_seconds\":%.6f},",
+		    ru.ru_minflt, ru.ru_majflt, ru.ru_nvcsw, ru.ru_nivcsw, wall, tv(ru.ru_utime),
+		    tv(ru.ru_stime));
+		put(&b, "\"model\":{\"mode_switches\":%llu,\"kernel_cpu_copy_bytes\":%llu}}\n",
+		    (unsigned long long)calls * 2,
+		    (unsigned long long)s->model_kernel_copy_bytes);
+	} else {
+		put(&b, "zcp stats (measured)\n");
+		put(&b, "  files:                 %llu\n", (unsigned long long)s->files);
+		put(&b, "  bytes copied:          %llu\n", (unsigned long long)s->bytes_copied);
+		put(&b, "  bytes user<->kernel:   %llu\n", (unsigned long long)s->bytes_user);
+		put(&b, "  bytes memcpy:          %llu\n", (unsigned long long)s->bytes_memcpy);
+		put(&b, "  system calls:          %llu\n", (unsigned long long)calls);
+		for (int i = 0; i < SC_COUNT; i++)
+			if (s->calls[i])
+				put(&b, "    %-20s %llu\n", stats_call_name(i),
+				    (unsigned long long)s->calls[i]);
+		for (int i = 0; i < SU_COUNT; i++)
+			if (s->uring_ops[i])
+				put(&b, "    io_uring sqe %-7s %llu\n", stats_uring_op_name(i),
+				    (unsigned long long)s->uring_ops[i]);
+		put(&b, "  page faults:           %ld minor, %ld major\n", ru.ru_minflt, ru.ru_majflt);
+		put(&b, "  context switches:      %ld voluntary, %ld involuntary\n", ru.ru_nvcsw,
+		    ru.ru_nivcsw);
+		put(&b, "  time:                  %.3f s wall, %.3f s user, %.3f s system\n", wall,
+		    tv(ru.ru_utime), tv(ru.ru_stime));
+		if (wall > 0)
+			put(&b, "  throughput:            %.1f MB/s\n",
+			    (double)s->bytes_copied / wall / 1e6);
+		put(&b, "zcp stats (model, not measured)\n");
+		put(&b, "  mode switches:         %llu (2 per system call)\n",
+		    (unsigned long long)calls * 2);
+		put(&b, "  kernel CPU copies:     %llu bytes\n",
+		    (unsigned long long)s->model_kernel_copy_bytes);
+	}
+	for (size_t off = 0; off < b.len;) {
+		ssize_t n = write(fd, b.p + off, b.len - off);
+		if (n <= 0)
+			break;
+		off += (size_t)n;
+	}
+	free(b.p);
+}

@@ -1,0 +1,93 @@
+/* stats.c: the counters behind --stats; reports live in report.c. */
+#include "stats.h"
+
+#include <string.h>
+
+struct stats stats_total;
+static struct stats file_stats;
+static int in_file;
+
+static const char *const call_names[SC_COUNT] = {
+#define STATS_NAME(n) #n,
+	STATS_CALLS(STATS_NAME)
+#undef STATS_NAME
+};
+
+static const char *const uring_names[SU_COUNT] = {
+#define STATS_UNAME(n) #n,
+	STATS_URING_OPS(STATS_UNAME)
+#undef STATS_UNAME
+};
+
+const char *stats_call_name(enum stats_call c)
+{
+	return call_names[c];
+}
+
+const char *stats_uring_op_name(enum stats_uring_op op)
+{
+	return uring_names[op];
+}
+
+void stats_call(enum stats_call c, long ret)
+{
+	stats_total.calls[c]++;
+	if (ret < 0)
+		stats_total.errors[c]++;
+	if (in_file) {
+		file_stats.calls[c]++;
+		if (ret < 0)
+			file_stats.errors[c]++;
+	}
+}
+
+void stats_uring_op(enum stats_uring_op op, unsigned n)
+{
+	stats_total.uring_ops[op] += n;
+	if (in_file)
+		file_stats.uring_ops[op] += n;
+}
+
+void stats_bytes(uint64_t copied, uint64_t user, uint64_t memcpy_bytes)
+{
+	stats_total.bytes_copied += copied;
+	stats_total.bytes_user += user;
+	stats_total.bytes_memcpy += memcpy_bytes;
+	if (in_file) {
+		file_stats.bytes_copied += copied;
+		file_stats.bytes_user += user;
+		file_stats.bytes_memcpy += memcpy_bytes;
+	}
+}
+
+void stats_model_kernel_copies(uint64_t bytes)
+{
+	stats_total.model_kernel_copy_bytes += bytes;
+	if (in_file)
+		file_stats.model_kernel_copy_bytes += bytes;
+}
+
+void stats_file_begin(void)
+{
+	memset(&file_stats, 0, sizeof(file_stats));
+	in_file = 1;
+}
+
+const struct stats *stats_file(void)
+{
+	return &file_stats;
+}
+
+void stats_file_end(void)
+{
+	in_file = 0;
+	stats_total.files++;
+}
+
+uint64_t stats_syscalls(const struct stats *s)
+{
+	uint64_t n = 0;
+	for (int i = 0; i < SC_COUNT; i++)
+		n += s->calls[i];
+	return n;
+}

@@ -1,0 +1,63 @@
+/* stats.h: counters for the system calls and bytes a copy costs. */
+#ifndef ZCP_STATS_H
+#define ZCP_STATS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+/* One entry per system call zcp makes itself, named as strace names them. */
+#define STATS_CALLS(X) \
+	X(openat) X(newfstatat) X(statfs) X(fstatfs) X(close) X(read) X(write) \
+	X(pread64) X(pwrite64) X(lseek) X(copy_file_range) X(sendfile) \
+	X(splice) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) \
+	X(fcntl) X(pipe2) X(getdents64) X(mkdirat) X(mknodat) X(symlinkat) \
+	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(fchmod) \
+	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \
+	X(fgetxattr) X(fsetxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) \
+	X(io_uring_setup) X(io_uring_enter) X(io_uring_register)
+
+enum stats_call {
+#define STATS_ENUM(n) SC_##n,
+	STATS_CALLS(STATS_ENUM)
+#undef STATS_ENUM
+	SC_COUNT
+};
+
+/* io_uring submissions by opcode (only those zcp issues). */
+#define STATS_URING_OPS(X) X(splice) X(read) X(write) X(nop)
+enum stats_uring_op {
+#define STATS_UENUM(n) SU_##n,
+	STATS_URING_OPS(STATS_UENUM)
+#undef STATS_UENUM
+	SU_COUNT
+};
+
+struct stats {
+	uint64_t calls[SC_COUNT];
+	uint64_t errors[SC_COUNT];
+	uint64_t uring_ops[SU_COUNT];
+	uint64_t bytes_copied;	/* data that reached the destination */
+	uint64_t bytes_user;	/* data that crossed the user/kernel boundary */
+	uint64_t bytes_memcpy;	/* data copied by the CPU in user space */
+	uint64_t files;
+	/* Modelled per method: kernel CPU copies of the data, in bytes. */
+	uint64_t model_kernel_copy_bytes;
+};
+
+extern struct stats stats_total;
+
+/* Every counted call lands in the current file's stats and the total. */
+void stats_call(enum stats_call c, long ret);
+void stats_uring_op(enum stats_uring_op op, unsigned n);
+void stats_bytes(uint64_t copied, uint64_t user, uint64_t memcpy_bytes);
+void stats_model_kernel_copies(uint64_t bytes);
+
+void stats_file_begin(void);
+const struct stats *stats_file(void);
+void stats_file_end(void);
+
+const char *stats_call_name(enum stats_call c);
+const char *stats_uring_op_name(enum stats_uring_op op);
+uint64_t stats_syscalls(const struct stats *s);
+
+#endif

@@ -1,0 +1,204 @@
+/* sys.h: the system calls zcp makes, each counted next to the call.
+ *
+ * Every wrapper returns the call's result, or -errno on failure, and
+ * records the call in the stats so that --stats agrees with strace.
+ */
+#ifndef ZCP_SYS_H
+#define ZCP_SYS_H
+
+#include "stats.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/types.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+static inline long sys_ret(enum stats_call c, long r)
+{
+	if (r < 0)
+		r = -errno;
+	stats_call(c, r);
+	return r;
+}
+
+static inline int sys_openat(int dirfd, const char *name, int flags, mode_t mode)
+{
+	return (int)sys_ret(SC_openat, openat(dirfd, name, flags | O_CLOEXEC, mode));
+}
+
+static inline int sys_fstatat(int dirfd, const char *name, struct stat *st, int flags)
+{
+	return (int)sys_ret(SC_newfstatat, fstatat(dirfd, name, st, flags));
+}
+
+static inline int sys_fstat(int fd, struct stat *st)
+{
+	return (int)sys_ret(SC_newfstatat, fstat(fd, st));
+}
+
+static inline int sys_fstatfs(int fd, struct statfs *sf)
+{
+	return (int)sys_ret(SC_fstatfs, fstatfs(fd, sf));
+}
+
+static inline int sys_close(int fd)
+{
+	return (int)sys_ret(SC_close, close(fd));
+}
+
+static inline ssize_t sys_read(int fd, void *buf, size_t n)
+{
+	return sys_ret(SC_read, read(fd, buf, n));
+}
+
+static inline ssize_t sys_write(int fd, const void *buf, size_t n)
+{
+	return sys_ret(SC_write, write(fd, buf, n));
+}
+
+static inline ssize_t sys_pread(int fd, void *buf, size_t n, off_t off)
+{
+	return sys_ret(SC_pread64, pread(fd, buf, n, off));
+}
+
+static inline ssize_t sys_pwrite(int fd, const void *buf, size_t n, off_t off)
+{
+	return sys_ret(SC_pwrite64, pwrite(fd, buf, n, off));
+}
+
+static inline off_t sys_lseek(int fd, off_t off, int whence)
+{
+	return (off_t)sys_ret(SC_lseek, lseek(fd, off, whence));
+}
+
+static inline ssize_t sys_copy_file_range(int in, off_t *oin, int out, off_t *oout,
+					  size_t n)
+{
+	return sys_ret(SC_copy_file_range, copy_file_range(in, oin, out, oout, n, 0));
+}
+
+static inline ssize_t sys_sendfile(int out, int in, off_t *off, size_t n)
+{
+	return sys_ret(SC_sendfile, sendfile(out, in, off, n));
+}
+
+static inline ssize_t sys_splice(int in, off_t *oin, int out, off_t *oout,
+				 size_t n, unsigned flags)
+{
+	return sys_ret(SC_splice, splice(in, oin, out, oout, n, flags));
+}
+
+/* mmap reports failure as MAP_FAILED; keep that, count the call. */
+static inline void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd,
+			     off_t off)
+{
+	void *p = mmap(addr, len, prot, flags, fd, off);
+	stats_call(SC_mmap, p == MAP_FAILED ? -errno : 0);
+	return p;
+}
+
+static inline int sys_munmap(void *addr, size_t len)
+{
+	return (int)sys_ret(SC_munmap, munmap(addr, len));
+}
+
+static inline int sys_madvise(void *addr, size_t len, int advice)
+{
+	return (int)sys_ret(SC_madvise, madvise(addr, len, advice));
+}
+
+static inline int sys_ioctl(int fd, unsigned long req, unsigned long arg)
+{
+	return (int)sys_ret(SC_ioctl, ioctl(fd, req, arg));
+}
+
+static inline int sys_ftruncate(int fd, off_t len)
+{
+	return (int)sys_ret(SC_ftruncate, ftruncate(fd, len));
+}
+
+static inline int sys_fcntl(int fd, int cmd, long arg)
+{
+	return (int)sys_ret(SC_fcntl, fcntl(fd, cmd, arg));
+}
+
+static inline int sys_pipe2(int fds[2], int flags)
+{
+	return (int)sys_ret(SC_pipe2, pipe2(fds, flags | O_CLOEXEC));
+}
+
+static inline ssize_t sys_getdents64(int fd, void *buf, size_t n)
+{
+	return sys_ret(SC_getdents64, getdents64(fd, buf, n));
+}
+
+static inline int sys_mkdirat(int dirfd, const char *name, mode_t mode)
+{
+	return (int)sys_ret(SC_mkdirat, mkdirat(dirfd, name, mode));
+}
+
+static inline int sys_mknodat(int dirfd, const char *name, mode_t mode, dev_t dev)
+{
+	return (int)sys_ret(SC_mknodat, mknodat(dirfd, name, mode, dev));
+}
+
+static inline int sys_symlinkat(const char *target, int dirfd, const char *name)
+{
+	return (int)sys_ret(SC_symlinkat, symlinkat(target, dirfd, name));
+}
+
+static inline ssize_t sys_readlinkat(int dirfd, const char *name, char *buf, size_t n)
+{
+	return sys_ret(SC_readlinkat, readlinkat(dirfd, name, buf, n));
+}
+
+static inline int sys_linkat(int od, const char *on, int nd, const char *nn, int flags)
+{
+	return (int)sys_ret(SC_linkat, linkat(od, on, nd, nn, flags));
+}
+
+static inline int sys_unlinkat(int dirfd, const char *name, int flags)
+{
+	return (int)sys_ret(SC_unlinkat, unlinkat(dirfd, name, flags));
+}
+
+static inline int sys_renameat(int od, const char *on, int nd, const char *nn)
+{
+	return (int)sys_ret(SC_renameat, renameat(od, on, nd, nn));
+}
+
+static inline int sys_fchmod(int fd, mode_t mode)
+{
+	return (int)sys_ret(SC_fchmod, fchmod(fd, mode));
+}
+
+static inline int sys_fchmodat(int dirfd, const char *name, mode_t mode)
+{
+	return (int)sys_ret(SC_fchmodat, fchmodat(dirfd, name, mode, 0));
+}
+
+static inline int sys_fchown(int fd, uid_t uid, gid_t gid)
+{
+	return (int)sys_ret(SC_fchown, fchown(fd, uid, gid));
+}
+
+static inline int sys_fchownat(int dirfd, const char *name, uid_t uid, gid_t gid,
+			       int flags)
+{
+	return (int)sys_ret(SC_fchownat, fchownat(dirfd, name, uid, gid, flags));
+}
+
+static inline int sys_utimensat(int dirfd, const char *name,
+				const struct timespec ts[2], int flags)
+{
+	return (int)sys_ret(SC_utimensat, utimensat(dirfd, name, ts, flags));
+}
+
+#endif

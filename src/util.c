@@ -1,0 +1,187 @@
+/* util.c: messages and quoting, shared by every part of zcp. */
+#include "util.h"
+#include "sys.h"
+
+#include <stdint.h>
+#include <termios.h>
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *util_program = "zcp";
+
+static void util_verror(int err, const char *fmt, va_list ap)
+{
+	fflush(stdout);
+	fprintf(stderr, "%s: ", util_program);
+	vfprintf(stderr, fmt, ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(-err));
+	fputc('\n', stderr);
+}
+
+void util_error(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	util_verror(err, fmt, ap);
+	va_end(ap);
+}
+
+void util_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	util_verror(0, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "Try '%s --help' for more information.\n", util_program);
+}
+
+static bool quote_plain(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7f && c != '\'';
+}
+
+/*
+ * cp's shell-escape quoting: 'name'; "name" when it holds a single quote
+ * and nothing a shell would expand; otherwise control bytes as $'\NNN'.
+ */
+const char *util_quote(const char *name)
+{
+	static char bufs[4][4096 * 4 + 64];
+	static unsigned next;
+	char *out = bufs[next++ % 4], *p = out, *end = out + sizeof(bufs[0]) - 16;
+	bool plain = true, squote = false;
+
+	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
+		if (*s == '\'')
+			squote = true;
+		else if (!quote_plain(*s) && *s < 0x80)
+			plain = false;
+	}
+	if (plain && squote && !strpbrk(name, "\"$`\\!")) {
+		snprintf(out, sizeof(bufs[0]), "\"%s\"", name);
+		return out;
+	}
+	*p++ = '\'';
+	for (const unsigned char *s = (const unsigned char *)name; *s && p < end; s++) {
+		if (*s == '\'') {
+			p += sprintf(p, "'\\''");
+		} else if (*s < 0x20 || *s == 0x7f) {
+			p += sprintf(p, "'$'\\%03o''", *s);
+		} else {
+			*p++ = (char)*s;
+		}
+	}
+	*p++ = '\'';
+	*p = 0;
+	/* An empty '' left by an escape at either end is noise: drop it. */
+	if (out[0] == '\'' && out[1] == '\'' && out[2] == '$')
+		memmove(out, out + 2, strlen(out + 2) + 1);
+	size_t n = strlen(out);
+	if (n > 2 && out[n - 1] == '\'' && out[n - 2] == '\'' && out[n - 3] == '\'')
+		out[n - 2] = 0;
+	return out;
+}
+
+void *util_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p) {
+		util_error(-ENOMEM, "memory exhausted");
+		exit(1);
+	}
+	return p;
+}
+
+char *util_xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(util_xmalloc(n), s, n);
+}
+
+char *util_join(const char *dir, const char *name)
+{
+	size_t d = strlen(dir), n = strlen(name);
+	char *p = util_xmalloc(d + n + 2);
+
+	memcpy(p, dir, d);
+	if (d > 0 && dir[d - 1] != '/')
+		p[d++] = '/';
+	memcpy(p + d, name, n + 1);
+	return p;
+}
+
+const char *util_basename(const char *path, char *buf, size_t n)
+{
+	size_t len = strlen(path);
+	const char *start;
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	start = path + len;
+	while (start > path && start[-1] != '/')
+		start--;
+	len -= (size_t)(start - path);
+	if (len >= n)
+		len = n - 1;
+	memcpy(buf, start, len);
+	buf[len] = 0;
+	return buf;
+}
+
+/*
+ * Standard streams whose reads and writes go through the counted calls of
+ * sys.h: a message or a verbose line is a system call like any other, and
+ * --stats must agree with strace about it.
+ */
+static ssize_t util_cookie_read(void *c, char *buf, size_t n)
+{
+	ssize_t r = sys_read((int)(intptr_t)c, buf, n);
+	if (r < 0) {
+		errno = (int)-r;
+		return -1;
+	}
+	return r;
+}
+
+static ssize_t util_cookie_write(void *c, const char *buf, size_t n)
+{
+	ssize_t r = sys_write((int)(intptr_t)c, buf, n);
+	if (r < 0) {
+		errno = (int)-r;
+		return 0;
+	}
+	return r;
+}
+
+static FILE *util_stream(int fd, const char *mode, int buffering)
+{
+	cookie_io_functions_t io = { .read = util_cookie_read, .write = util_cookie_write };
+	FILE *f = fopencookie((void *)(intptr_t)fd, mode, io);
+
+	if (f)
+		setvbuf(f, NULL, buffering, buffering == _IONBF ? 0 : BUFSIZ);
+	return f;
+}
+
+void util_stdio_init(void)
+{
+	struct termios t;
+	FILE *f;
+
+	if ((f = util_stream(STDIN_FILENO, "r", _IOFBF)))
+		stdin = f;
+	if ((f = util_stream(STDOUT_FILENO, "w",
+			     sys_ioctl(STDOUT_FILENO, TCGETS, (unsigned long)&t) == 0 ? _IOLBF
+										  : _IOFBF)))
+		stdout = f;
+	if ((f = util_stream(STDERR_FILENO, "w", _IONBF)))
+		stderr = f;
+}

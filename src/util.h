@@ -1,0 +1,29 @@
+/* util.h: messages in cp's words, file name quoting, small helpers. */
+#ifndef ZCP_UTIL_H
+#define ZCP_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+extern const char *util_program;
+
+/* "zcp: MESSAGE[: strerror(-err)]" on stderr; err is -errno or 0. */
+void util_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* util_error, then "Try 'zcp --help' for more information." */
+void util_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Quote a file name as cp does; rotating static buffers, up to 4 live at once. */
+const char *util_quote(const char *name);
+
+/* "dir/name", malloc'd; NULL on no memory. */
+char *util_join(const char *dir, const char *name);
+/* The last component, trailing slashes ignored, into buf (size n). */
+const char *util_basename(const char *path, char *buf, size_t n);
+
+/* stdin, stdout and stderr through counted read(2) and write(2). */
+void util_stdio_init(void);
+
+void *util_xmalloc(size_t n);
+char *util_xstrdup(const char *s);
+
+#endif

@@ -1,0 +1,87 @@
+/* walk.c: list one directory with getdents64 on a descriptor the caller
+ * opened relative to its parent (openat, O_NOFOLLOW): the walk never
+ * resolves a path from the root again, and never follows a symlink it
+ * was not told to follow. */
+#include "walk.h"
+#include "sys.h"
+#include "util.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	unsigned short d_reclen;
+	unsigned char d_type;
+	char d_name[];
+};
+
+struct walk_item {
+	uint64_t ino;
+	size_t off;
+};
+
+static int walk_cmp(const void *a, const void *b)
+{
+	const struct walk_item *x = a, *y = b;
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+int walk_read(int dirfd, struct walk_list *l)
+{
+	static char buf[32768];
+	struct walk_item *items = NULL;
+	size_t nitems = 0, capitems = 0, used = 0, cap = 0;
+	char *arena = NULL;
+	ssize_t n;
+
+	while ((n = sys_getdents64(dirfd, buf, sizeof(buf))) > 0) {
+		for (ssize_t pos = 0; pos < n;) {
+			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + pos);
+			size_t len = strlen(d->d_name) + 1;
+
+			pos += d->d_reclen;
+			if (strcmp(d->d_name, ".") == 0 || strcmp(d->d_name, "..") == 0)
+				continue;
+			if (used + len > cap) {
+				cap = (cap + len) * 2;
+				arena = realloc(arena, cap);
+			}
+			if (nitems == capitems) {
+				capitems = capitems ? capitems * 2 : 64;
+				items = realloc(items, capitems * sizeof(*items));
+			}
+			if (!arena || !items) {
+				util_error(-ENOMEM, "memory exhausted");
+				exit(1);
+			}
+			memcpy(arena + used, d->d_name, len);
+			items[nitems++] = (struct walk_item){ .ino = d->d_ino, .off = used };
+			used += len;
+		}
+	}
+	if (n < 0) {
+		free(arena);
+		free(items);
+		return (int)n;
+	}
+	qsort(items, nitems, sizeof(*items), walk_cmp);
+	l->names = util_xmalloc((nitems ? nitems : 1) * sizeof(char *));
+	for (size_t i = 0; i < nitems; i++)
+		l->names[i] = arena + items[i].off;
+	l->n = nitems;
+	l->arena = arena;
+	free(items);
+	return 0;
+}
+
+void walk_free(struct walk_list *l)
+{
+	free(l->names);
+	free(l->arena);
+	l->names = NULL;
+	l->arena = NULL;
+	l->n = 0;
+}

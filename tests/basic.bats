@@ -1,0 +1,33 @@
+#!/usr/bin/env bats
+# The smallest promises: it builds, runs, copies a file byte for byte.
+
+load helpers
+
+setup() { zcp_setup; }
+teardown() { zcp_teardown; }
+
+@test "--version and --help exit 0" {
+	run zcp --version
+	assert_success
+	assert_output --partial "zcp "
+	run zcp --help
+	assert_success
+	assert_output --partial "Usage: zcp"
+}
+
+@test "copies one file byte for byte" {
+	mkrand a 100000
+	run zcp a b
+	assert_success
+	cmp a b
+}
+
+@test "stdin to file and file to stdout" {
+	mkrand a 300000
+	zcp - b <a
+	cmp a b
+	zcp a - >c
+	cmp a c
+	zcp a - | cat >d
+	cmp a d
+}

@@ -1,0 +1,85 @@
+# Shared set-up for the bats suites.
+# shellcheck shell=bash
+
+load '/usr/lib/bats/bats-support/load'
+load '/usr/lib/bats/bats-assert/load'
+load '/usr/lib/bats/bats-file/load'
+
+ZCP=${ZCP:-$(cd "$BATS_TEST_DIRNAME/.." && pwd)/zcp}
+
+# Each test works in its own directory under /tmp (ext4 on these machines).
+zcp_setup() {
+	T=$(mktemp -d /tmp/zcp-test.XXXXXX)
+	cd "$T" || return 1
+	MOUNTS=()
+}
+
+# Unmount what a test mounted, even when it failed, then remove its files.
+zcp_teardown() {
+	cd / || true
+	local m
+	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+		m=${MOUNTS[$i]}
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done
+	[ -n "${T:-}" ] && rm -rf "$T"
+}
+
+zcp() { "$ZCP" "$@"; }
+
+# mkrand FILE SIZE: SIZE bytes of random data.
+mkrand() {
+	head -c "$2" /dev/urandom >"$1"
+}
+
+# mount_tmpfs DIR [SIZE]
+mount_tmpfs() {
+	mkdir -p "$1"
+	mount -t tmpfs -o "size=${2:-512m}" tmpfs "$1" || return 1
+	MOUNTS+=("$1")
+}
+
+# mount_image FSTYPE DIR [SIZE]: a loop-mounted file system image.
+mount_image() {
+	local fs=$1 dir=$2 size=${3:-1G} img
+	img="$T/.$fs.img"
+	truncate -s "$size" "$img"
+	case $fs in
+	btrfs) mkfs.btrfs -q "$img" >/dev/null 2>&1 || return 1 ;;
+	xfs) mkfs.xfs -q "$img" >/dev/null 2>&1 || return 1 ;;
+	ext4) mkfs.ext4 -q -F "$img" >/dev/null 2>&1 || return 1 ;;
+	esac
+	mkdir -p "$dir"
+	mount -o loop "$img" "$dir" 2>/dev/null || return 1
+	MOUNTS+=("$dir")
+}
+
+need_root() {
+	[ "$(id -u)" -eq 0 ] || skip "needs root"
+}
+
+# A line per path under DIR: type, mode, size, link target, content hash,
+# and the hard-link group (the first path with the same inode).
+tree_snapshot() {
+	local dir=$1 times=${2:-}
+	(
+		cd "$dir" || exit 1
+		declare -A first
+		find . -mindepth 1 -printf '%p\t%y\t%m\t%s\t%l\t%i\t%n\t%T@\n' | LC_ALL=C sort |
+			while IFS=$'\t' read -r p y m s l ino nl mt; do
+				h=-
+				[ "$y" = f ] && h=$(sha256sum <"$p" | cut -c1-16)
+				grp=-
+				if [ "$y" != d ] && [ "$nl" -gt 1 ]; then
+					[ -z "${first[$ino]:-}" ] && first[$ino]=$p
+					grp=${first[$ino]}
+				fi
+				[ "$y" = d ] && s=-
+				if [ -n "$times" ] && [ "$y" != l ]; then
+					echo "$p $y $m $s $l $h $grp $mt"
+				else
+					echo "$p $y $m $s $l $h $grp"
+				fi
+			done
+	)
+}
