@@ -83,8 +83,9 @@ static int create_open_dst(const struct cp_ctx *ctx, const struct cp_path *dst,
 			  sst->st_mode & 0777);
 }
 
-int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		const struct cp_path *dst, const struct stat *dlst)
+static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
+			   const struct stat *sst, const struct cp_path *dst,
+			   const struct stat *dlst)
 {
 	const struct cp_opts *o = ctx->o;
 	struct exec_opts eo = { .order = &o->order, .explain = o->explain, .dry_run = o->dry_run };
@@ -167,6 +168,18 @@ out_close_dst:
 out_close_src:
 	if (src->name)
 		sys_close(src_fd);
+	return err;
+}
+
+/* Each data file is a unit of --stats: its own calls, opens to closes. */
+int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		const struct cp_path *dst, const struct stat *dlst)
+{
+	int err;
+
+	stats_file_begin();
+	err = create_data_run(ctx, src, sst, dst, dlst);
+	stats_file_end();
 	return err;
 }
 
