@@ -2,6 +2,7 @@
 #include "create.h"
 #include "explain.h"
 #include "meta.h"
+#include "report.h"
 #include "sys.h"
 #include "util.h"
 
@@ -180,6 +181,7 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	stats_file_begin();
 	err = create_data_run(ctx, src, sst, dst, dlst);
 	stats_file_end();
+	report_file(src->path, dst->path);
 	return err;
 }
 

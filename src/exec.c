@@ -75,6 +75,7 @@ int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o
 		if (!err) {
 			s->state = STEP_USED;
 			*used = i;
+			stats_file_method(s->m->name);
 			stats_model_kernel_copies(job->written * s->m->model_kernel_copies);
 			break;
 		}

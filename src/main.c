@@ -431,10 +431,10 @@ int main(int argc, char **argv)
 	o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
 	if (!o->suffix || !*o->suffix || strchr(o->suffix, '/'))
 		o->suffix = "~";
-	report_start();
 	util_stdio_init();
 	plan_order_default(&o->order);
 	parse(&a, argc, (const char **)argv);
+	report_start(a.stats_json, a.stats && o->verbose);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
 	if (o->backup != BACKUP_OFF && o->interactive == ASK_NEVER_OVERWRITE) {

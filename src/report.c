@@ -10,10 +10,21 @@
 #include <time.h>
 
 static struct timespec report_t0;
+static bool report_json, report_text_files;
 
-void report_start(void)
+struct buf {
+	char *p;
+	size_t len, cap;
+};
+
+/* The per-file records of the JSON report, rendered as they come. */
+static struct buf report_files;
+
+void report_start(bool json, bool per_file_text)
 {
 	clock_gettime(CLOCK_MONOTONIC, &report_t0);
+	report_json = json;
+	report_text_files = per_file_text;
 }
 
 static double report_wall(void)
@@ -28,11 +39,6 @@ static double tv(struct timeval t)
 {
 	return (double)t.tv_sec + (double)t.tv_usec / 1e6;
 }
-
-struct buf {
-	char *p;
-	size_t len, cap;
-};
 
 static void put(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void put(struct buf *b, const char *fmt, ...)
@@ -54,6 +60,90 @@ static void put(struct buf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+/* A JSON string of a file name. Bytes that are not UTF-8 become lone
+ * surrogates \udc80-\udcff (Python's surrogateescape): escaped, not dropped,
+ * and the name can be had back byte for byte. */
+static void put_json_string(struct buf *b, const char *str)
+{
+	const unsigned char *p = (const unsigned char *)str;
+
+	put(b, "\"");
+	while (*p) {
+		unsigned c = *p;
+		int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
+			: (c & 0xF8) == 0xF0 ? 3 : -1;
+		bool ok = n >= 0 && !(n == 1 && c < 0xC2) && !(n == 3 && c > 0xF4);
+
+		for (int i = 1; ok && i <= n; i++)
+			ok = (p[i] & 0xC0) == 0x80;
+		if (!ok) {
+			put(b, "\\udc%02x", c);
+			p++;
+		} else if (n > 0) {
+			put(b, "%.*s", n + 1, (const char *)p);
+			p += n + 1;
+		} else if (c == '"' || c == '\\') {
+			put(b, "\\%c", c);
+			p++;
+		} else if (c < 0x20 || c == 0x7f) {
+			put(b, "\\u%04x", c);
+			p++;
+		} else {
+			put(b, "%c", c);
+			p++;
+		}
+	}
+	put(b, "\"");
+}
+
+static void put_calls_json(struct buf *b, const struct stats *s)
+{
+	bool first = true;
+
+	put(b, "{");
+	for (int i = 0; i < SC_COUNT; i++) {
+		if (!s->calls[i])
+			continue;
+		put(b, "%s\"%s\":%llu", first ? "" : ",", stats_call_name(i),
+		    (unsigned long long)s->calls[i]);
+		first = false;
+	}
+	put(b, "}");
+}
+
+void report_file(const char *src, const char *dst)
+{
+	const struct stats *s = stats_file();
+
+	if (report_json) {
+		put(&report_files, "%s{\"source\":", report_files.len ? "," : "");
+		put_json_string(&report_files, src);
+		put(&report_files, ",\"dest\":");
+		put_json_string(&report_files, dst);
+		put(&report_files, ",\"method\":");
+		if (s->method)
+			put(&report_files, "\"%s\"", s->method);
+		else
+			put(&report_files, "null");
+		put(&report_files, ",\"bytes_copied\":%llu,\"bytes_user_kernel\":%llu,"
+				   "\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,\"syscalls\":",
+		    (unsigned long long)s->bytes_copied, (unsigned long long)s->bytes_user,
+		    (unsigned long long)s->bytes_memcpy, (unsigned long long)stats_syscalls(s));
+		put_calls_json(&report_files, s);
+		put(&report_files, "}");
+	} else if (report_text_files) {
+		printf("  stats: %s, %llu bytes, %llu bytes user<->kernel, %llu bytes memcpy, "
+		       "%llu system calls:",
+		       s->method ? s->method : "no method", (unsigned long long)s->bytes_copied,
+		       (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
+		       (unsigned long long)stats_syscalls(s));
+		for (int i = 0; i < SC_COUNT; i++)
+			if (s->calls[i])
+				printf(" %s %llu", stats_call_name(i), (unsigned long long)s->calls[i]);
+		putchar('\n');
+	}
+}
+
 void report_stats(bool json, int fd, const struct stats *s)
 {
 	struct buf b = { .p = malloc(4096), .cap = 4096 };
@@ -69,20 +159,16 @@ void report_stats(bool json, int fd, const struct stats *s)
 	stats_call(SC_write, 0);
 	calls = stats_syscalls(s);
 	if (json) {
-		put(&b, "{\"measured\":{\"files\":%llu,\"bytes_copied\":%llu,"
+		put(&b, "{\"files\":[%.*s],", (int)report_files.len,
+		    report_files.p ? report_files.p : "");
+		put(&b, "\"measured\":{\"files\":%llu,\"bytes_copied\":%llu,"
 			"\"bytes_user_kernel\":%llu,\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,"
-			"\"syscalls\":{",
+			"\"syscalls\":",
 		    (unsigned long long)s->files, (unsigned long long)s->bytes_copied,
 		    (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
 		    (unsigned long long)calls);
-		for (int i = 0; i < SC_COUNT; i++) {
-			if (!s->calls[i])
-				continue;
-			put(&b, "%s\"%s\":%llu", first ? "" : ",", stats_call_name(i),
-			    (unsigned long long)s->calls[i]);
-			first = false;
-		}
-		put(&b, "},\"io_uring_sqes\":{");
+		put_calls_json(&b, s);
+		put(&b, ",\"io_uring_sqes\":{");
 		first = true;
 		for (int i = 0; i < SU_COUNT; i++) {
 			if (!s->uring_ops[i])

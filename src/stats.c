@@ -73,6 +73,11 @@ void stats_file_begin(void)
 	in_file = 1;
 }
 
+void stats_file_method(const char *name)
+{
+	file_stats.method = name;
+}
+
 const struct stats *stats_file(void)
 {
 	return &file_stats;

@@ -40,6 +40,7 @@ struct stats {
 	uint64_t bytes_user;	/* data that crossed the user/kernel boundary */
 	uint64_t bytes_memcpy;	/* data copied by the CPU in user space */
 	uint64_t files;
+	const char *method;	/* the method that copied the file (per file) */
 	/* Modelled per method: kernel CPU copies of the data, in bytes. */
 	uint64_t model_kernel_copy_bytes;
 };
@@ -53,6 +54,7 @@ void stats_bytes(uint64_t copied, uint64_t user, uint64_t memcpy_bytes);
 void stats_model_kernel_copies(uint64_t bytes);
 
 void stats_file_begin(void);
+void stats_file_method(const char *name);
 const struct stats *stats_file(void);
 void stats_file_end(void);
 

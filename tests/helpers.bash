@@ -83,3 +83,29 @@ tree_snapshot() {
 			done
 	)
 }
+
+# strace_agrees TRACE JSON: every system call that zcp's --stats=json
+# counts, and each call of the data path, has the count strace -f -c saw.
+strace_agrees() {
+	local trace=$1 json=$2 call want got bad=0
+	declare -A seen
+	while read -r call got; do
+		seen[$call]=$got
+	done < <(awk '$1 ~ /^[0-9.]+$/ && $NF != "total" {
+		n = ($5 ~ /^[0-9]+$/ && NF == 6) ? $4 : $4; print $NF, n }' "$trace")
+	for call in $(jq -r '.measured.syscalls | keys[]' "$json") read write pread64 \
+		pwrite64 copy_file_range sendfile splice mmap munmap ioctl io_uring_enter; do
+		want=$(jq -r --arg c "$call" '.measured.syscalls[$c] // 0' "$json")
+		got=${seen[$call]:-0}
+		if [ "$want" != "$got" ]; then
+			echo "$call: zcp says $want, strace says $got" >&2
+			bad=1
+		fi
+	done
+	return $bad
+}
+
+need_plain_build() {
+	[ "${ZCP_SANITIZE:-}" != 1 ] ||
+		skip "sanitizer runtimes make system calls of their own"
+}
