@@ -7,6 +7,68 @@
 #include "exec.h"
 #include "sys.h"
 
+/* Where an inherited descriptor stands; -1 if it does not seek. */
+static off_t exec_position(int fd, const struct stat *st)
+{
+	off_t off;
+
+	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
+		return -1;
+	off = sys_lseek(fd, 0, SEEK_CUR);
+	return off < 0 ? -1 : off;
+}
+
+static int exec_end_init(struct endpoint *e, const struct exec_end *x)
+{
+	int err;
+
+	*e = (struct endpoint){ .fd = x->fd, .path = x->path, .is_new = x->is_new };
+	if (x->st) {
+		e->st = *x->st;
+	} else {
+		err = sys_fstat(x->fd, &e->st);
+		if (err)
+			return err;
+	}
+	if (x->inherited)
+		e->off = exec_position(x->fd, &e->st);
+	else
+		e->off = S_ISREG(e->st.st_mode) || S_ISBLK(e->st.st_mode) ? 0 : -1;
+	return plan_classify(e);
+}
+
+int exec_job_init(struct copy_job *job, const struct exec_end *src, const struct exec_end *dst,
+		  enum sparse_mode sparse, bool reflink_always, bool reflink_never)
+{
+	int err, fl;
+
+	*job = (struct copy_job){ .sparse = sparse, .reflink_always = reflink_always,
+				  .reflink_never = reflink_never };
+	err = exec_end_init(&job->src, src);
+	if (err) {
+		job->err_side = JOB_ERR_READ;
+		return err;
+	}
+	err = exec_end_init(&job->dst, dst);
+	if (err) {
+		job->err_side = JOB_ERR_WRITE;
+		return err;
+	}
+	if (dst->inherited) {
+		/* copy_file_range refuses O_APPEND; writes must not seek there. */
+		fl = sys_fcntl(dst->fd, F_GETFL, 0);
+		job->dst.append = fl >= 0 && (fl & O_APPEND);
+		if (job->dst.append)
+			job->dst.off = -1;
+	}
+	/* Only a file zcp opened and emptied may have holes left in it. */
+	job->may_punch = !dst->inherited && job->dst.kind == KIND_REGULAR;
+	job->holes = sparse != SPARSE_NEVER && job->may_punch && job->src.kind == KIND_REGULAR &&
+		     job->src.size_trusted && job->src.off == 0 &&
+		     (off_t)job->src.st.st_blocks * 512 < job->src.st.st_size;
+	return 0;
+}
+
 /* Copy what lies between offset 0 and the end, keeping the source's holes. */
 static int exec_extents(struct copy_job *job, const struct copy_method *m)
 {

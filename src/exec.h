@@ -11,6 +11,20 @@ struct exec_opts {
 	bool dry_run;
 };
 
+/* One end of a job as the caller has it. */
+struct exec_end {
+	int fd;
+	const char *path;
+	const struct stat *st;	/* NULL: fstat the fd */
+	bool inherited;		/* stdin or stdout: starts where it stands */
+	bool is_new;		/* created empty by this copy */
+};
+
+/* Fill job for src -> dst: offsets, both ends classified, holes, flags.
+ * 0 or -errno; job->err_side tells which end failed. */
+int exec_job_init(struct copy_job *job, const struct exec_end *src, const struct exec_end *dst,
+		  enum sparse_mode sparse, bool reflink_always, bool reflink_never);
+
 /*
  * Copy the data of job->src to job->dst by the plan's methods, falling
  * back on "unsupported" before any byte moved. The plan is left filled

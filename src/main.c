@@ -14,11 +14,13 @@
  *   method.c        the ordered method table; facts learned per file system
  *   methods/NAME.c  one copy method each: clone, copy_range, rw
  *   explain.c       --explain and --debug output
+ *   bench.c         --bench: every method on one pair, alternated, medians
  *   report.c        --stats output, text and JSON
  *   stats.c         the counters; sys.h counts every system call
  *   util.c          messages in cp's words, quoting, paths
  */
 #include "backup.h"
+#include "bench.h"
 #include "meta.h"
 #include "cp.h"
 #include "report.h"
@@ -38,7 +40,7 @@
 enum {
 	OPT_BACKUP = 1000, OPT_PRESERVE, OPT_NO_PRESERVE, OPT_PARENTS, OPT_REFLINK,
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
-	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS,
+	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH,
 };
 
 static char *arg;
@@ -75,6 +77,7 @@ static const struct poptOption options[] = {
 	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, NULL, NULL },
 	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, NULL, NULL },
+	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, NULL, NULL },
 	{ "help", 0, POPT_ARG_NONE, NULL, OPT_HELP, NULL, NULL },
 	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, NULL, NULL },
 	POPT_TABLEEND
@@ -83,11 +86,25 @@ static const struct poptOption options[] = {
 /* Long options whose argument is optional: "--backup" alone must not
  * swallow the next word as popt would; it becomes "--backup=". */
 static const char *const optional_args[] = {
-	"--backup", "--preserve", "--reflink", "--update", "--stats",
+	"--backup", "--preserve", "--reflink", "--update", "--stats", "--bench",
 };
+
+/* "clone, copy_range, ..." from the method table. */
+static const char *method_names(char *buf, size_t n)
+{
+	size_t used = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < method_count && used < n; i++)
+		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+					 method_table[i]->name);
+	return buf;
+}
 
 static void usage(void)
 {
+	char names[256];
+
 	printf("Usage: %s [OPTION]... [-T] SOURCE DEST\n"
 	       "  or:  %s [OPTION]... SOURCE... DIRECTORY\n"
 	       "  or:  %s [OPTION]... -t DIRECTORY SOURCE...\n",
@@ -128,11 +145,13 @@ static void usage(void)
 	      "      --debug                  one line per file: the method used\n"
 	      "      --dry-run                plan and explain, copy and change nothing\n"
 	      "      --stats[=FORMAT]         count system calls and bytes: text (default) or json\n"
+	      "      --bench[=ROUNDS]         copy SOURCE to DEST with every method that applies,\n"
+	      "                                 ROUNDS times each (default 5), and print a table\n"
 	      "      --help                   display this help and exit\n"
 	      "      --version                output version information and exit\n"
-	      "\n"
-	      "Methods, in the default order: clone, copy_range, rw.\n"
-	      "CONTROL: none/off, numbered/t, existing/nil (the default), simple/never.\n"
+	      "\n", stdout);
+	printf("Methods, in the default order: %s.\n", method_names(names, sizeof(names)));
+	fputs("CONTROL: none/off, numbered/t, existing/nil (the default), simple/never.\n"
 	      "The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.\n",
 	      stdout);
 }
@@ -201,6 +220,7 @@ struct args {
 	bool stats_json;
 	const char **ops;
 	int nops;
+	int bench;
 };
 
 static void parse(struct args *a, int argc, const char **argv)
@@ -294,8 +314,10 @@ static void parse(struct args *a, int argc, const char **argv)
 			const char *bad = NULL;
 			char *list = util_xstrdup(arg);
 			if (plan_order_parse(&o->order, list, &bad)) {
-				util_usage_error("unknown method %s (methods: clone, copy_range, rw)",
-						 util_quote(bad && *bad ? bad : arg));
+				char names[256];
+				util_usage_error("unknown method %s (methods: %s)",
+						 util_quote(bad && *bad ? bad : arg),
+						 method_names(names, sizeof(names)));
 				exit(1);
 			}
 			break;
@@ -310,6 +332,14 @@ static void parse(struct args *a, int argc, const char **argv)
 					bad_arg(arg, "--stats", (const char *const[]){ "'text'", "'json'",
 										       NULL });
 				a->stats_json = true;
+			}
+			break;
+		case OPT_BENCH:
+			a->bench = arg && *arg ? atoi(arg) : 5;
+			if (a->bench < 1 || a->bench > 101) {
+				util_usage_error("invalid number of rounds %s for --bench (1 to 101)",
+						 util_quote(arg));
+				exit(1);
 			}
 			break;
 		case OPT_HELP: usage(); exit(0);
@@ -460,6 +490,14 @@ int main(int argc, char **argv)
 	if (o->no_target && a.nops > 2) {
 		util_usage_error("extra operand %s", util_quote(a.ops[2]));
 		return 1;
+	}
+
+	if (a.bench) {
+		if (a.nops != 2) {
+			util_usage_error("--bench takes one SOURCE and one DEST");
+			return 1;
+		}
+		return bench_run(o, a.ops[0], a.ops[1], a.bench);
 	}
 
 	cp_ctx_init(&ctx, o);
