@@ -16,9 +16,13 @@ static void explain_endpoint(FILE *f, const char *label, const struct endpoint *
 		if (!src)
 			fprintf(f, e->is_new ? " (new)" : " (existing)");
 		fprintf(f, ", %s", plan_fs_name(e->fs_type));
-		if (src && e->size_trusted)
-			fprintf(f, (off_t)e->st.st_blocks * 512 < e->st.st_size ? ", sparse"
-										: ", no holes");
+		if (src && e->size_trusted) {
+			/* Counted only when asked for: it costs a seek or two a hole. */
+			long holes = (off_t)e->st.st_blocks * 512 < e->st.st_size
+				? plan_count_holes(e->fd, e->st.st_size, 1000) : 0;
+			fprintf(f, ", %ld%s hole%s", holes, holes >= 1000 ? "+" : "",
+				holes == 1 ? "" : "s");
+		}
 	}
 	fputc('\n', f);
 }

@@ -197,3 +197,23 @@ int plan_next(const struct plan *p, int after)
 			return (int)i;
 	return -1;
 }
+
+long plan_count_holes(int fd, off_t size, long limit)
+{
+	off_t pos = 0;
+	long holes = 0;
+
+	while (pos < size && holes < limit) {
+		off_t hole = sys_lseek(fd, pos, SEEK_HOLE);
+		off_t data;
+
+		if (hole < 0 || hole >= size)
+			break;
+		holes++;
+		data = sys_lseek(fd, hole, SEEK_DATA);
+		if (data < 0)
+			break;	/* ENXIO: the hole runs to the end */
+		pos = data;
+	}
+	return holes;
+}

@@ -45,5 +45,7 @@ int plan_next(const struct plan *p, int after);
 const char *plan_kind_name(enum node_kind k);
 const char *plan_fs_name(long fs_type);
 bool plan_fs_reflinks(long fs_type);
+/* Holes in the first size bytes of fd, counting no further than limit. */
+long plan_count_holes(int fd, off_t size, long limit);
 
 #endif

@@ -1,0 +1,99 @@
+#!/bin/bash
+# make bench: zcp against cp, cat, dd and rsync, and zcp's methods against
+# each other. Commands compared are alternated (A B A B ...) and the figure
+# quoted is the median of the ratios: one run on these VMs proves nothing.
+# Results: bench/results/<date>.txt (and latest.txt).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ZCP=$PWD/zcp
+ROUNDS=${ROUNDS:-9}
+SIZE_MB=${SIZE_MB:-1024}
+FILES=${FILES:-10000}
+out=bench/results/$(date -u +%Y-%m-%dT%H%M).txt
+mkdir -p bench/results
+work=$(mktemp -d /tmp/zcp-bench.XXXXXX)
+tmpfs=$work/tmpfs
+mkdir -p "$tmpfs"
+cleanup() {
+	mountpoint -q "$tmpfs" && umount "$tmpfs"
+	rm -rf "$work"
+}
+trap cleanup EXIT
+mount -t tmpfs -o size=$((SIZE_MB * 3 + 512))m tmpfs "$tmpfs"
+
+now() { date +%s.%N; }
+
+# time_cmd CMD...: seconds taken, the destination removed first by the caller.
+time_cmd() {
+	local t0 t1
+	t0=$(now)
+	"$@" >/dev/null 2>&1
+	t1=$(now)
+	echo "$t1 - $t0" | bc -l
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+# compare LABEL DST_TO_REMOVE "ZCP CMD" "OTHER CMD": median of other/zcp.
+compare() {
+	local label=$1 dst=$2 a=$3 b=$4 i ta tb
+	local ratios=() tas=() tbs=()
+	for ((i = 0; i < ROUNDS; i++)); do
+		rm -rf "$dst"; sync
+		ta=$(time_cmd bash -c "$a")
+		rm -rf "$dst"; sync
+		tb=$(time_cmd bash -c "$b")
+		ratios+=("$(echo "$tb / $ta" | bc -l)")
+		tas+=("$ta"); tbs+=("$tb")
+	done
+	printf '%-44s zcp %7.3fs  other %7.3fs  other/zcp median %5.2fx\n' "$label" \
+		"$(printf '%s\n' "${tas[@]}" | median)" "$(printf '%s\n' "${tbs[@]}" | median)" \
+		"$(printf '%s\n' "${ratios[@]}" | median)"
+}
+
+{
+echo "# zcp bench, $(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc) cores"
+echo "# rounds: $ROUNDS, alternated; ratio > 1: zcp faster. File: $SIZE_MB MiB, cached."
+echo
+big=$work/big
+head -c $((SIZE_MB << 20)) /dev/urandom >"$big"
+cat "$big" >/dev/null
+
+echo "## one large file, ext4 -> ext4"
+compare "zcp vs cp" "$work/o" "$ZCP $big $work/o" "cp $big $work/o"
+compare "zcp vs cat" "$work/o" "$ZCP $big $work/o" "cat $big > $work/o"
+compare "zcp vs dd bs=1M" "$work/o" "$ZCP $big $work/o" "dd if=$big of=$work/o bs=1M"
+if command -v rsync >/dev/null; then
+	compare "zcp vs rsync" "$work/o" "$ZCP $big $work/o" "rsync $big $work/o"
+else
+	echo "rsync: not installed, skipped"
+fi
+echo
+echo "## one large file, ext4 -> tmpfs (copy_file_range gives EXDEV here)"
+compare "zcp vs cp" "$tmpfs/o" "$ZCP $big $tmpfs/o" "cp $big $tmpfs/o"
+compare "zcp vs cat" "$tmpfs/o" "$ZCP $big $tmpfs/o" "cat $big > $tmpfs/o"
+echo
+echo "## one large file to a pipe"
+compare "zcp - | cat vs cat | cat" "$work/none" "$ZCP $big - | cat >/dev/null" "cat $big | cat >/dev/null"
+echo
+echo "## $FILES files of 4 KiB, tmpfs -> tmpfs"
+mkdir -p "$tmpfs/tree"
+for ((d = 0; d < 100; d++)); do
+	mkdir "$tmpfs/tree/d$d"
+	for ((f = 0; f < FILES / 100; f++)); do
+		head -c 4096 /dev/urandom >"$tmpfs/tree/d$d/f$f"
+	done
+done
+compare "zcp -r vs cp -r" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" "cp -r $tmpfs/tree $tmpfs/t2"
+echo
+echo "## zcp's methods against each other (zcp --bench, $ROUNDS rounds alternated)"
+echo "### ext4 -> ext4"
+"$ZCP" --bench="$ROUNDS" "$big" "$work/o"
+echo "### ext4 -> tmpfs"
+"$ZCP" --bench="$ROUNDS" "$big" "$tmpfs/o"
+echo "### tmpfs -> tmpfs"
+cp "$big" "$tmpfs/big"
+"$ZCP" --bench="$ROUNDS" "$tmpfs/big" "$tmpfs/o"
+} | tee "$out"
+cp "$out" bench/results/latest.txt
+echo "results: $out"

@@ -1,0 +1,83 @@
+#!/usr/bin/env bats
+# --explain names the method the plan promises for each pair, and why;
+# --debug gives one line per file.
+
+load helpers
+
+setup() { zcp_setup; }
+teardown() { zcp_teardown; }
+
+@test "--explain: regular to regular on ext4 is copy_range, clone skipped with reason" {
+	mkrand a 10000
+	run zcp --explain a b
+	assert_success
+	assert_line "'a' -> 'b'"
+	assert_line "  source: regular file, 10000 bytes, ext4, 0 holes"
+	assert_line "  dest:   regular file (new), ext4"
+	assert_line "  clone: skipped: the file system does not share extents"
+	assert_line --regexp "^  copy_range: chosen: "
+	cmp a b
+}
+
+@test "--explain counts the holes of a sparse source" {
+	truncate -s 10M sp
+	echo x | dd of=sp bs=1 seek=5M conv=notrunc status=none
+	run zcp --explain sp sp2
+	assert_success
+	assert_line "  source: regular file, 10485760 bytes, ext4, 2 holes"
+	cmp sp sp2
+}
+
+@test "--explain: into an existing file says so" {
+	echo new >a
+	echo old >b
+	run zcp --explain a b
+	assert_line "  dest:   regular file (existing), ext4"
+}
+
+@test "--explain: a /proc file goes by rw, and says why the others were skipped" {
+	run zcp --explain /proc/version v
+	assert_success
+	assert_line --regexp "^  source: regular file, size unknown \(proc\)"
+	assert_line --regexp "^  copy_range: skipped: the source's size is not to be trusted"
+	assert_line --regexp "^  rw: chosen: "
+}
+
+@test "--explain: clone is chosen on btrfs" {
+	need_root
+	command -v mkfs.btrfs >/dev/null || skip "mkfs.btrfs not installed"
+	mount_image btrfs "$T/b" 1G || skip "cannot loop-mount a btrfs image here"
+	mkrand b/a 100000
+	cd b
+	run zcp --explain a c
+	assert_success
+	assert_line "  source: regular file, 100000 bytes, btrfs, 0 holes"
+	assert_line --regexp "^  clone: chosen: "
+	assert_line "  fallback: copy_range, rw"
+	cmp a c
+}
+
+@test "--explain: ext4 to tmpfs skips copy_range for EXDEV" {
+	need_root
+	mount_tmpfs "$T/tm" 64m || skip "cannot mount tmpfs"
+	mkrand a 100000
+	run zcp --explain a tm/a
+	assert_success
+	assert_line "  dest:   regular file (new), tmpfs"
+	assert_line "  copy_range: skipped: different file system types: copy_file_range gives EXDEV"
+	cmp a tm/a
+}
+
+@test "--explain with DEST '-' goes to stderr, the data alone to stdout" {
+	mkrand a 3000
+	zcp --explain a - >out 2>err
+	cmp a out
+	grep -q "^'a' -> '-'" err
+}
+
+@test "--debug: one line per file with the method" {
+	mkrand a 100
+	run zcp --debug a b
+	assert_success
+	assert_output "'a' -> 'b': method copy_range"
+}
