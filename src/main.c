@@ -226,7 +226,8 @@ struct args {
 static void parse(struct args *a, int argc, const char **argv)
 {
 	struct cp_opts *o = &a->o;
-	poptContext pc;
+	/* Static: --help and --version exit with it still open (LeakSanitizer). */
+	static poptContext pc;
 	int c;
 
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
@@ -238,7 +239,8 @@ static void parse(struct args *a, int argc, const char **argv)
 			}
 
 	pc = poptGetContext(util_program, argc, argv, options, 0);
-	while ((c = poptGetNextOpt(pc)) > 0) {
+	/* popt allocates each string argument; what is kept is copied. */
+	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
 		switch (c) {
 		case 'a':
 			o->recursive = true;
@@ -320,6 +322,7 @@ static void parse(struct args *a, int argc, const char **argv)
 						 method_names(names, sizeof(names)));
 				exit(1);
 			}
+			free(list);
 			break;
 		}
 		case OPT_EXPLAIN: o->explain = true; break;
@@ -448,7 +451,8 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 
 int main(int argc, char **argv)
 {
-	struct args a = { .backup_type = -1 };
+	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
+	static struct args a = { .backup_type = -1 };
 	struct cp_opts *o = &a.o;
 	struct cp_ctx ctx;
 	struct stat st;
