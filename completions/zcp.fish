@@ -22,7 +22,7 @@ function __zcp_list
 end
 
 complete -c zcp -s a -l archive -d 'Same as -dR --preserve=all'
-complete -c zcp -l backup -a 'none off numbered t existing nil simple never' -d 'Make a backup of each existing destination'
+complete -c zcp -l backup -f -a 'none off numbered t existing nil simple never' -d 'Make a backup of each existing destination'
 complete -c zcp -s b -d 'Like --backup but does not accept an argument'
 complete -c zcp -s d -d 'Same as --no-dereference --preserve=links'
 complete -c zcp -s f -l force -d 'If a destination cannot be opened, remove it and try again'
