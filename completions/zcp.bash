@@ -2,6 +2,7 @@
 # Installed as $(BASHCOMPDIR)/zcp. Works with bash-completion loaded or not.
 # The option lists below name every option of `zcp --help';
 # tests/options.bats checks that they stay in step.
+# shellcheck disable=SC2207 # COMPREPLY=($(compgen ...)): words without blanks
 
 # Long options. A trailing '=' marks a mandatory argument; options whose
 # argument is optional are listed bare and in _zcp_optarg below.
@@ -68,7 +69,7 @@ _zcp_files()
 	local cur=$1 kind=-f
 	[[ ${2:-} == -d ]] && kind=-d
 	if declare -F _filedir >/dev/null; then
-		cur=$cur _filedir ${2:-}
+		cur=$cur _filedir ${2:+"$2"}
 	else
 		local IFS=$'\n'
 		COMPREPLY+=($(compgen "$kind" -- "$cur"))
