@@ -201,4 +201,37 @@ static inline int sys_utimensat(int dirfd, const char *name,
 	return (int)sys_ret(SC_utimensat, utimensat(dirfd, name, ts, flags));
 }
 
+/* ---- sendfile, mmap and uring_splice methods (src/methods/, src/uring.c) ----
+ * The io_uring calls are made here, not by liburing, whose ring set-up
+ * and submit paths make mmap and io_uring_enter calls zcp could not count.
+ */
+#include <linux/time_types.h>	/* before the io_uring header, which uses it */
+#include <liburing/io_uring.h>
+#include <signal.h>
+#include <sys/syscall.h>
+
+static inline int sys_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	return (int)sys_ret(SC_rt_sigaction, sigaction(sig, act, old));
+}
+
+static inline int sys_io_uring_setup(unsigned entries, struct io_uring_params *p)
+{
+	return (int)sys_ret(SC_io_uring_setup, syscall(__NR_io_uring_setup, entries, p));
+}
+
+static inline int sys_io_uring_enter(int fd, unsigned submit, unsigned min_complete,
+				     unsigned flags)
+{
+	return (int)sys_ret(SC_io_uring_enter, syscall(__NR_io_uring_enter, fd, submit,
+						       min_complete, flags, NULL, 0));
+}
+
+static inline int sys_io_uring_register(int fd, unsigned op, void *arg, unsigned n)
+{
+	return (int)sys_ret(SC_io_uring_register, syscall(__NR_io_uring_register, fd, op,
+							  arg, n));
+}
+/* ---- end of the sendfile, mmap and uring_splice block ---- */
+
 #endif
