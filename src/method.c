@@ -12,11 +12,17 @@
 
 extern const struct copy_method method_clone;
 extern const struct copy_method method_copy_range;
+extern const struct copy_method method_sendfile;
+extern const struct copy_method method_uring_splice;
+extern const struct copy_method method_mmap;
 extern const struct copy_method method_rw;
 
 const struct copy_method *const method_table[] = {
 	&method_clone,
 	&method_copy_range,
+	&method_sendfile,
+	&method_uring_splice,
+	&method_mmap,
 	&method_rw,
 };
 
