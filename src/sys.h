@@ -215,6 +215,11 @@ static inline int sys_sigaction(int sig, const struct sigaction *act, struct sig
 	return (int)sys_ret(SC_rt_sigaction, sigaction(sig, act, old));
 }
 
+static inline int sys_kill(pid_t pid, int sig)
+{
+	return (int)sys_ret(SC_kill, kill(pid, sig));
+}
+
 static inline int sys_io_uring_setup(unsigned entries, struct io_uring_params *p)
 {
 	return (int)sys_ret(SC_io_uring_setup, syscall(__NR_io_uring_setup, entries, p));

@@ -157,6 +157,43 @@ check_file_pairs() {
 	cmp long expect
 }
 
+@test "inherited descriptors at odd offsets: each method starts where they stand" {
+	local m
+	mkrand src 3000000
+	tail -c +5001 src >tail.expect
+	{ printf abc; cat src; } >head.expect
+	for m in sendfile mmap uring_splice; do
+		rm -f out out2
+		{ dd bs=5000 count=1 of=/dev/null status=none; zcp --method="$m" - out; } <src
+		cmp tail.expect out
+		{ printf abc; zcp --method="$m" src -; } 1<>out2
+		cmp head.expect out2
+	done
+}
+
+@test "a named fifo as destination" {
+	local m pid
+	mkrand src $((2 * MIB + 3))
+	mkfifo ff
+	for m in sendfile mmap uring_splice; do
+		timeout 60 cat ff >out 3>&- &
+		pid=$!
+		timeout 60 "$ZCP" --method="$m" src ff
+		wait "$pid"
+		cmp src out
+	done
+}
+
+@test "a reader that goes away ends zcp by SIGPIPE, as it ends cat and cp" {
+	local m st
+	mkrand src $((8 * MIB))
+	for m in sendfile mmap uring_splice; do
+		st=$(bash -c "'$ZCP' --method=$m src - 2>err | head -c 10 >/dev/null; echo \${PIPESTATUS[0]}")
+		[ "$st" -eq 141 ] || { echo "$m: exit status $st" >&2; false; }
+		[ ! -s err ]
+	done
+}
+
 @test "sendfile: more than one call's worth (0x7ffff000) of a sparse file" {
 	truncate -s 5G sparse
 	head -c 4096 /dev/urandom | dd of=sparse bs=4096 seek=$(((5 << 30) / 4096 - 1)) conv=notrunc status=none

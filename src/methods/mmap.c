@@ -106,9 +106,13 @@ static void mm_unmap(struct mm_win *w)
  * pages, so the data crosses the boundary once. */
 static int mm_write(struct copy_job *job, const char *p, size_t n)
 {
+	/* A named fifo or device comes with off 0 but takes no pwrite. */
+	bool seeks = job->dst.off >= 0 && (job->dst.kind == KIND_REGULAR ||
+					   job->dst.kind == KIND_BLOCKDEV);
+
 	while (n > 0) {
-		ssize_t w = job->dst.off >= 0 ? sys_pwrite(job->dst.fd, p, n, job->dst.off)
-					      : sys_write(job->dst.fd, p, n);
+		ssize_t w = seeks ? sys_pwrite(job->dst.fd, p, n, job->dst.off)
+				  : sys_write(job->dst.fd, p, n);
 		if (w == -EINTR)
 			continue;
 		if (w == -EFAULT) {
@@ -124,7 +128,7 @@ static int mm_write(struct copy_job *job, const char *p, size_t n)
 		job->moved += (uint64_t)w;
 		job->written += (uint64_t)w;
 		job->src.off += w;
-		if (job->dst.off >= 0)
+		if (seeks)
 			job->dst.off += w;
 		p += w;
 		n -= (size_t)w;

@@ -10,6 +10,10 @@ static const char *sendfile_applies(const struct copy_job *job)
 	/* in_fd must support splice_read from a page cache. */
 	if (job->src.kind != KIND_REGULAR && job->src.kind != KIND_BLOCKDEV)
 		return "reads only a regular file or block device (the source must be mappable)";
+	/* /proc and /sys make their data up as it is read: rw reads them
+	 * the way they expect, in small reads to the end. */
+	if (job->src.kind == KIND_REGULAR && !job->src.size_trusted)
+		return "the source's size is not to be trusted (pseudo file system)";
 	if (job->src.off < 0)
 		return "the source does not seek";
 	switch (job->dst.kind) {
@@ -49,7 +53,7 @@ static int sendfile_copy(struct copy_job *job, int64_t len)
 	 * the copy writes. Position 0 is where a descriptor starts, and an
 	 * inherited one stands at dst.off already, so only a jump (the next
 	 * extent of a sparse file) costs a seek. */
-	if (job->dst.off > 0) {
+	if (job->dst.off > 0 && (job->dst.kind == KIND_REGULAR || job->dst.kind == KIND_BLOCKDEV)) {
 		off_t pos = sys_lseek(job->dst.fd, job->dst.off, SEEK_SET);
 		if (pos < 0) {
 			job->err_side = JOB_ERR_WRITE;

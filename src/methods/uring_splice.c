@@ -87,6 +87,10 @@ static const char *uring_splice_applies(const struct copy_job *job)
 	default:
 		return "the source is not a file, pipe or socket";
 	}
+	/* /proc and /sys make their data up as it is read: rw reads them
+	 * the way they expect, in small reads to the end. */
+	if (job->src.kind == KIND_REGULAR && !job->src.size_trusted)
+		return "the source's size is not to be trusted (pseudo file system)";
 	switch (job->dst.kind) {
 	case KIND_REGULAR:
 	case KIND_FIFO:
@@ -161,13 +165,20 @@ static bool us_has_work(const struct us_copy *c, const struct us_slot *s)
 	return s->wr < s->rd || (!s->eof && s->rd < end);
 }
 
+/* Where an end is read or written, or -1 for one that does not seek: a
+ * pipe, socket or device, even if named on the command line with off 0. */
+static off_t us_off(const struct endpoint *e)
+{
+	return e->kind == KIND_REGULAR || e->kind == KIND_BLOCKDEV ? e->off : -1;
+}
+
 static void us_add(struct us_copy *c, struct us_slot *s, enum us_kind k, unsigned len,
 		   uint64_t at)
 {
 	struct copy_job *job = c->job;
 	struct io_uring_sqe *sqe = uring_sqe(&us_ring);
-	int64_t src_off = job->src.off >= 0 ? job->src.off + (int64_t)at : -1;
-	int64_t dst_off = job->dst.off >= 0 ? job->dst.off + (int64_t)at : -1;
+	int64_t src_off = us_off(&job->src) >= 0 ? job->src.off + (int64_t)at : -1;
+	int64_t dst_off = us_off(&job->dst) >= 0 ? job->dst.off + (int64_t)at : -1;
 	unsigned i = s->nops++;
 
 	/* US_ENTRIES holds every slot's longest chain: there is room. */
@@ -357,7 +368,7 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 		n = sys_fcntl(job->src.kind == KIND_FIFO ? job->src.fd : job->dst.fd,
 			      F_GETPIPE_SZ, 0);
 		c.chunk = n > 0 ? (unsigned)n : US_PIPE_DEFAULT;
-	} else if (job->src.off >= 0 && job->dst.off >= 0 && len > 0) {
+	} else if (us_off(&job->src) >= 0 && us_off(&job->dst) >= 0 && len > 0) {
 		/* Both ends seek: chains on disjoint ranges may run at once. */
 		c.nslots = US_SLOTS;
 		c.chain = 2;
@@ -385,6 +396,12 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 	}
 
 	err = us_run(&c);
+	if (err == -EPIPE) {
+		/* An io-wq worker's splice into a closed pipe raises no
+		 * SIGPIPE; raise it here, as write(2) would have, so that
+		 * `zcp f - | head` ends as quietly as cat or cp does. */
+		sys_kill(getpid(), SIGPIPE);
+	}
 	if (err) {
 		for (unsigned i = 0; i < c.nslots; i++)
 			if (c.slot[i].p && c.slot[i].wr != c.slot[i].rd)
@@ -392,9 +409,9 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 		return err;
 	}
 	done = c.nslots == 1 ? c.slot[0].wr : c.limit;
-	if (job->src.off >= 0)
+	if (us_off(&job->src) >= 0)
 		job->src.off += (off_t)done;
-	if (job->dst.off >= 0)
+	if (us_off(&job->dst) >= 0)
 		job->dst.off += (off_t)done;
 	return 0;
 }
