@@ -157,6 +157,20 @@ check_file_pairs() {
 	cmp long expect
 }
 
+@test "a sparse file keeps its holes with each method" {
+	local m
+	truncate -s 1G sparse
+	head -c 70000 /dev/urandom | dd of=sparse conv=notrunc status=none
+	head -c 3000000 /dev/urandom | dd of=sparse bs=1M seek=400 conv=notrunc status=none
+	head -c 5000 /dev/urandom | dd of=sparse bs=4096 seek=$((1000 * 256)) conv=notrunc status=none
+	for m in sendfile mmap uring_splice; do
+		zcp --method="$m" sparse "sparse.$m"
+		cmp sparse "sparse.$m"
+		[ "$(stat -c %s "sparse.$m")" -eq $((1 << 30)) ]
+		[ "$(stat -c %b "sparse.$m")" -le "$(stat -c %b sparse)" ]
+	done
+}
+
 @test "inherited descriptors at odd offsets: each method starts where they stand" {
 	local m
 	mkrand src 3000000
