@@ -29,7 +29,7 @@ int backup_parse(const char *w)
 			found = (int)words[i].b;
 		}
 	}
-	return hit ? -1 : found;
+	return hit ? -2 : found;
 }
 
 /* The highest N of NAME.~N~ in the directory, 0 if none. */
@@ -60,31 +60,41 @@ static int backup_highest(int dirfd, const char *dir, const char *base)
 	return high;
 }
 
-int backup_make(const struct cp_opts *o, const struct cp_path *dst, char **name_out)
+char *backup_name(const struct cp_opts *o, int dirfd, const char *name)
 {
-	const char *slash = strrchr(dst->name, '/');
-	char *dir = slash ? strndup(dst->name, (size_t)(slash - dst->name) + 1) : strdup(".");
-	const char *base = slash ? slash + 1 : dst->name;
+	const char *slash = strrchr(name, '/');
+	char *dir = slash ? strndup(name, (size_t)(slash - name) + 1) : strdup(".");
+	const char *base = slash ? slash + 1 : name;
 	enum cp_backup type = o->backup;
-	char *name, *path;
-	int high = 0, err;
+	char *out;
+	int high = 0;
 
 	if (!dir)
-		return -ENOMEM;
+		return NULL;
 	if (type != BACKUP_SIMPLE)
-		high = backup_highest(dst->dirfd, dir, base);
+		high = backup_highest(dirfd, dir, base);
+	free(dir);
 	if (type == BACKUP_EXISTING)
 		type = high > 0 ? BACKUP_NUMBERED : BACKUP_SIMPLE;
 	if (type == BACKUP_NUMBERED) {
-		size_t n = strlen(dst->name) + 16;
-		name = util_xmalloc(n);
-		snprintf(name, n, "%s.~%d~", dst->name, high + 1);
+		size_t n = strlen(name) + 16;
+		out = util_xmalloc(n);
+		snprintf(out, n, "%s.~%d~", name, high + 1);
 	} else {
-		name = util_xmalloc(strlen(dst->name) + strlen(o->suffix) + 1);
-		strcpy(name, dst->name);
-		strcat(name, o->suffix);
+		out = util_xmalloc(strlen(name) + strlen(o->suffix) + 1);
+		strcpy(out, name);
+		strcat(out, o->suffix);
 	}
-	free(dir);
+	return out;
+}
+
+int backup_make(const struct cp_opts *o, const struct cp_path *dst, char **name_out)
+{
+	char *name = backup_name(o, dst->dirfd, dst->name), *path;
+	int err;
+
+	if (!name)
+		return -ENOMEM;
 	err = sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
 	if (err) {
 		free(name);

@@ -4,8 +4,11 @@
 
 #include "cp.h"
 
-/* Parse a CONTROL word; -1 if it is none of cp's. */
+/* Parse a CONTROL word or an unambiguous prefix of one; -1 if it is none
+ * of cp's, -2 if it is the prefix of more than one. */
 int backup_parse(const char *word);
+/* The name NAME's backup would take (malloc'd), NULL on no memory. */
+char *backup_name(const struct cp_opts *o, int dirfd, const char *name);
 /* Rename dst to its backup name; *name_out (malloc'd) is that name as a path.
  * 0 or -errno. */
 int backup_make(const struct cp_opts *o, const struct cp_path *dst, char **name_out);

@@ -4,6 +4,7 @@
 #include "cp.h"
 #include "backup.h"
 #include "create.h"
+#include "meta.h"
 #include "sys.h"
 #include "util.h"
 #include "walk.h"
@@ -35,6 +36,28 @@ static bool same_inode(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
+/* The directory that holds p's last component. */
+static int cp_parent_stat(const struct cp_path *p, struct stat *st)
+{
+	size_t len = strlen(p->name);
+	char *dir;
+	int err;
+
+	/* "a/b/" names b: its parent is what comes before it. */
+	while (len > 1 && p->name[len - 1] == '/')
+		len--;
+	while (len > 0 && p->name[len - 1] != '/')
+		len--;
+	if (len == 0)
+		return sys_fstatat(p->dirfd, ".", st, 0);
+	dir = strndup(p->name, len);
+	if (!dir)
+		return -ENOMEM;
+	err = sys_fstatat(p->dirfd, dir, st, 0);
+	free(dir);
+	return err;
+}
+
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src)
 {
 	struct cp_id *id = util_xmalloc(sizeof(*id));
@@ -44,24 +67,83 @@ void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *
 	inomap_put(&ctx->created, dst->st_dev, dst->st_ino, id);
 }
 
-/* Would writing src over dst destroy src? (cp's "are the same file") */
-static bool cp_same_file(const struct cp_path *src, const struct stat *sst, bool follow,
-			 const struct cp_path *dst, const struct stat *dlst)
+/* Do two names denote one directory entry? (the same name in the same
+ * directory, which a backup would rename from under the source) */
+static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
 {
-	struct stat s, d;
+	char abuf[4096], bbuf[4096];
+	struct stat as, bs;
 
-	if (same_inode(sst, dlst))
-		return true;
-	if (S_ISLNK(sst->st_mode)) {
-		/* Copying the link itself: only its target is at risk. */
-		if (S_ISLNK(dlst->st_mode))
-			return false;
-		return sys_fstatat(src->dirfd, src->name, &s, 0) == 0 && same_inode(&s, dlst);
+	if (strcmp(util_basename(a->name, abuf, sizeof(abuf)),
+		   util_basename(b->name, bbuf, sizeof(bbuf))) != 0)
+		return false;
+	return cp_parent_stat(a, &as) == 0 && cp_parent_stat(b, &bs) == 0 &&
+	       same_inode(&as, &bs);
+}
+
+/*
+ * May src be copied over dst, which both exist and may be one file?
+ * cp's same_file_ok(), without mv's and -l/-s's cases. sst is the source
+ * as the copy sees it, dst_sb the destination as stat'ed for the copy
+ * (lstat'ed when lstat is set). 1: yes; 0: "are the same file"; 2: yes,
+ * and there is nothing to do (two hard-linked symlinks).
+ */
+static int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
+			   const struct stat *sst, const struct cp_path *dst,
+			   const struct stat *dst_sb)
+{
+	bool same = same_inode(sst, dst_sb), same_link;
+	struct stat src_l, dst_l, s, d;
+
+	if (o->deref == DEREF_NEVER) {
+		same_link = same;
+		if (S_ISLNK(sst->st_mode) && S_ISLNK(dst_sb->st_mode)) {
+			bool sn = cp_same_name(src, dst);
+			if (!sn && o->backup != BACKUP_OFF)
+				return 1;
+			if (!sn && same_link)
+				return 2;
+			return !sn;
+		}
+		src_l = *sst;
+		dst_l = *dst_sb;
+	} else {
+		if (!same)
+			return 1;
+		if (sys_fstatat(dst->dirfd, dst->name, &dst_l, AT_SYMLINK_NOFOLLOW) ||
+		    sys_fstatat(src->dirfd, src->name, &src_l, AT_SYMLINK_NOFOLLOW))
+			return 1;
+		same_link = same_inode(&src_l, &dst_l);
+		/* Two links to one file: safe if the destination link goes first. */
+		if (S_ISLNK(src_l.st_mode) && S_ISLNK(dst_l.st_mode) && o->remove_dest)
+			return 1;
 	}
-	(void)follow;
-	if (S_ISLNK(dlst->st_mode))
-		return sys_fstatat(dst->dirfd, dst->name, &d, 0) == 0 && same_inode(sst, &d);
-	return false;
+	/* A backup keeps the data, unless it would rename the source itself. */
+	if (o->backup != BACKUP_OFF) {
+		if (!same_link)
+			return !(o->deref != DEREF_NEVER && S_ISLNK(src_l.st_mode) &&
+				 !S_ISLNK(dst_l.st_mode));
+		return !cp_same_name(src, dst);
+	}
+	if (o->remove_dest) {
+		if (S_ISLNK(dst_l.st_mode))
+			return 1;
+		if (same_link && dst_l.st_nlink > 1 && !cp_same_name(src, dst))
+			return 1;
+	}
+	if (!S_ISLNK(src_l.st_mode) && !S_ISLNK(dst_l.st_mode) && !same_inode(&src_l, &dst_l))
+		return 1;
+	if (o->deref == DEREF_NEVER) {
+		s = src_l;
+		d = dst_l;
+		if (S_ISLNK(src_l.st_mode) && sys_fstatat(src->dirfd, src->name, &s, 0))
+			return 1;
+		if (S_ISLNK(dst_l.st_mode) && sys_fstatat(dst->dirfd, dst->name, &d, 0))
+			return 1;
+		if (!same_inode(&s, &d))
+			return 1;
+	}
+	return 0;
 }
 
 static bool cp_ask(const char *path)
@@ -181,6 +263,8 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	if (S_ISDIR(sst.st_mode) && inomap_get(&ctx->created, sst.st_dev, sst.st_ino)) {
 		util_error(0, "cannot copy a directory, %s, into itself, %s",
 			   util_quote(ctx->top_src), util_quote(ctx->top_dst));
+		/* Going on would copy the copy: cp abandons the whole operand. */
+		ctx->into_self = true;
 		return -ELOOP;
 	}
 	if (!dst->name)	/* "-": standard output */
@@ -196,10 +280,21 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		struct stat dst_st = dlst;
 		bool dst_dir;
 
-		if (cp_same_file(src, &sst, follow, dst, &dlst)) {
-			util_error(0, "%s and %s are the same file", util_quote(src->path),
-				   util_quote(dst->path));
-			return -EEXIST;
+		/* cp looks through a destination symlink only where it would
+		 * write through it: a regular file, not backed up or removed. */
+		bool lstat_only = (!S_ISREG(sst.st_mode) &&
+				   (o->recursive || S_ISDIR(sst.st_mode) || S_ISLNK(sst.st_mode))) ||
+				  o->backup != BACKUP_OFF || o->remove_dest;
+		struct stat dst_sb = dlst;
+		if (lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0) {
+			int ok = cp_same_file_ok(o, src, &sst, dst, &dst_sb);
+			if (!ok) {
+				util_error(0, "%s and %s are the same file", util_quote(src->path),
+					   util_quote(dst->path));
+				return -EEXIST;
+			}
+			if (ok == 2)
+				return 0;
 		}
 		made = inomap_get(&ctx->created, dlst.st_dev, dlst.st_ino);
 		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino) {
@@ -295,7 +390,101 @@ int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
 			ret = err;
 		free(sp);
 		free(dp);
+		if (ctx->into_self)
+			break;
 	}
 	walk_free(&l);
+	return ret;
+}
+
+int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
+		    struct cp_parents *p)
+{
+	const struct cp_opts *o = ctx->o;
+	char *s = util_xstrdup(src);
+	int err = 0;
+
+	p->v = NULL;
+	p->n = 0;
+	for (char *slash = strchr(s + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		struct stat sst, st;
+		char *dst;
+
+		*slash = 0;
+		dst = util_join(target, s[0] == '/' ? s + 1 : s);
+		if (sys_fstatat(AT_FDCWD, dst, &st, 0) == 0) {
+			if (!S_ISDIR(st.st_mode)) {
+				util_error(0, "%s exists but is not a directory", util_quote(dst));
+				free(dst);
+				err = -ENOTDIR;
+				break;
+			}
+			*slash = '/';
+			free(dst);
+			continue;
+		}
+		err = sys_fstatat(AT_FDCWD, s, &sst, 0);
+		if (err) {
+			util_error(err, "failed to get attributes of %s", util_quote(s));
+			free(dst);
+			break;
+		}
+		err = sys_mkdirat(AT_FDCWD, dst, o->preserve.mode_off ? 0777 : sst.st_mode & 07777);
+		if (!err)
+			err = sys_fstatat(AT_FDCWD, dst, &st, AT_SYMLINK_NOFOLLOW);
+		if (err) {
+			util_error(err, "cannot make directory %s", util_quote(dst));
+			free(dst);
+			break;
+		}
+		if (o->verbose)
+			printf("%s -> %s\n", s, dst);	/* cp prints these unquoted */
+		/* Ours to fill: writable and searchable until the copy is done. */
+		if ((st.st_mode & S_IRWXU) != S_IRWXU)
+			sys_fchmodat(AT_FDCWD, dst, (st.st_mode & 07777) | S_IRWXU);
+		p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
+		if (!p->v) {
+			util_error(-ENOMEM, "memory exhausted");
+			exit(1);
+		}
+		p->v[p->n++] = (struct cp_parent){
+			.path = dst,
+			.st = sst,
+			.restore = !o->preserve.mode && (st.st_mode & S_IRWXU) != S_IRWXU,
+		};
+		if (p->v[p->n - 1].restore)
+			p->v[p->n - 1].st.st_mode = st.st_mode;
+		*slash = '/';
+	}
+	free(s);
+	return err;
+}
+
+int cp_parents_finish(struct cp_ctx *ctx, struct cp_parents *p)
+{
+	int ret = 0;
+
+	/* Deepest first, as cp: a parent's times are set after its children's. */
+	for (size_t i = p->n; i-- > 0;) {
+		struct cp_parent *d = &p->v[i];
+		int fd = sys_openat(AT_FDCWD, d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+
+		if (fd < 0) {
+			util_error(fd, "failed to get attributes of %s", util_quote(d->path));
+			ret = fd;
+		} else {
+			struct meta_node ms = { .fd = -1, .path = d->path };
+			struct meta_node md = { .fd = fd, .path = d->path };
+			int err = meta_apply(ctx->o, &d->st, &ms, &md,
+					     d->restore ? d->st.st_mode & 07777 : (mode_t)-1);
+			if (err)
+				ret = err;
+			sys_close(fd);
+		}
+		free(d->path);
+	}
+	free(p->v);
+	p->v = NULL;
+	p->n = 0;
 	return ret;
 }

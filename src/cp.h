@@ -8,6 +8,7 @@
 #include "plan.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/stat.h>
 
 enum cp_deref { DEREF_UNSET, DEREF_NEVER, DEREF_CMDLINE, DEREF_ALWAYS };
@@ -19,6 +20,7 @@ enum cp_reflink { REFLINK_AUTO, REFLINK_ALWAYS, REFLINK_NEVER };
 struct cp_preserve {
 	bool mode, owner, times, links, xattr;
 	bool owner_must, xattr_must;	/* named explicitly: failing is an error */
+	bool mode_off;	/* --no-preserve=mode: new files get 0666, directories 0777 */
 };
 
 struct cp_opts {
@@ -49,6 +51,19 @@ struct cp_ctx {
 	struct inomap created;	/* destination (dev, ino) -> source id */
 	const char *top_src, *top_dst;
 	bool dir_mode;		/* SOURCE... DIRECTORY */
+	bool into_self;		/* this operand was found inside its copy: stop it */
+};
+
+/* --parents: the directories made above one operand's copy, whose
+ * attributes are set once the copy is done, as cp does. */
+struct cp_parent {
+	char *path;
+	struct stat st;		/* the source directory's */
+	bool restore;		/* put back st.st_mode, made writable for the copy */
+};
+struct cp_parents {
+	struct cp_parent *v;
+	size_t n;
 };
 
 /* Copy one operand; 0, or -errno after a message was printed. */
@@ -57,6 +72,12 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 /* Copy the entries of an open source directory into an open destination one. */
 int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
 		    int dst_dirfd, const char *dst_path);
+
+/* Make TARGET/a, TARGET/a/b for SOURCE a/b/c; 0, or -errno after a message. */
+int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
+		    struct cp_parents *p);
+/* Give the directories made their attributes, then forget them. */
+int cp_parents_finish(struct cp_ctx *ctx, struct cp_parents *p);
 
 void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o);
 void cp_ctx_free(struct cp_ctx *ctx);

@@ -81,7 +81,7 @@ static int create_open_dst(const struct cp_ctx *ctx, const struct cp_path *dst,
 	if (slash && slash[1] == 0)
 		return -ENOTDIR;	/* "name/" must be a directory, as cp says */
 	return sys_openat(dst->dirfd, dst->name, O_WRONLY | O_CREAT | O_EXCL,
-			  sst->st_mode & 0777);
+			  ctx->o->preserve.mode_off ? 0666 : sst->st_mode & 0777);
 }
 
 static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
@@ -189,28 +189,24 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 	       bool follow, const struct cp_path *dst, bool exists)
 {
 	const struct cp_opts *o = ctx->o;
-	mode_t mode = sst->st_mode & 07777 & ~o->umask;
+	mode_t mode = (o->preserve.mode_off ? 0777 : sst->st_mode & 07777) & ~o->umask;
 	struct stat dst_st;
 	int src_fd, dst_fd, err, ret;
 
-	src_fd = sys_openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW), 0);
-	if (src_fd < 0) {
-		util_error(src_fd, "cannot access %s", util_quote(src->path));
-		return src_fd;
-	}
+	/* The copy is made first, as cp makes it, even when the source then
+	 * cannot be read: it gets the source's attributes all the same. */
 	if (!exists) {
 		/* Writable by us while it fills; the real mode comes after. */
 		err = sys_mkdirat(dst->dirfd, dst->name, mode | S_IRWXU);
 		if (err) {
 			util_error(err, "cannot create directory %s", util_quote(dst->path));
-			goto out_close_src;
+			return err;
 		}
 	}
 	dst_fd = sys_openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY, 0);
 	if (dst_fd < 0) {
-		err = dst_fd;
-		util_error(err, "cannot access %s", util_quote(dst->path));
-		goto out_close_src;
+		util_error(dst_fd, "cannot access %s", util_quote(dst->path));
+		return dst_fd;
 	}
 	err = sys_fstat(dst_fd, &dst_st);
 	if (err) {
@@ -219,19 +215,26 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 	}
 	if (!exists)
 		cp_remember(ctx, &dst_st, sst);
-	ret = cp_copy_entries(ctx, src_fd, src->path, dst_fd, dst->path);
+	src_fd = sys_openat(src->dirfd, src->name,
+			    O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW), 0);
+	if (src_fd < 0) {
+		util_error(src_fd, "cannot access %s", util_quote(src->path));
+		ret = src_fd;
+	} else {
+		ret = cp_copy_entries(ctx, src_fd, src->path, dst_fd, dst->path);
+	}
 	{
-		struct meta_node ms = { .fd = src_fd, .path = src->path };
+		struct meta_node ms = { .fd = src_fd < 0 ? -1 : src_fd, .path = src->path };
 		struct meta_node md = { .fd = dst_fd, .path = dst->path };
 		mode_t fix = !exists && (mode | S_IRWXU) != mode ? mode : (mode_t)-1;
 		err = meta_apply(o, sst, &ms, &md, fix);
 	}
 	if (!err)
 		err = ret;
+	if (src_fd >= 0)
+		sys_close(src_fd);
 out_close_dst:
 	sys_close(dst_fd);
-out_close_src:
-	sys_close(src_fd);
 	return err;
 }
 
@@ -268,7 +271,8 @@ out_free:
 
 int create_special(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)
 {
-	int err = sys_mknodat(dst->dirfd, dst->name, sst->st_mode & (S_IFMT | 07777), sst->st_rdev);
+	mode_t mode = ctx->o->preserve.mode_off ? 0666 : sst->st_mode & 07777;
+	int err = sys_mknodat(dst->dirfd, dst->name, (sst->st_mode & S_IFMT) | mode, sst->st_rdev);
 
 	if (err) {
 		util_error(err, S_ISFIFO(sst->st_mode) ? "cannot create fifo %s"

@@ -385,57 +385,6 @@ static void parse(struct args *a, int argc, const char **argv)
 	a->nops = n;
 }
 
-/* --parents: make DIR/a, DIR/a/b for SOURCE a/b/c, as the source's. */
-static int make_parents(struct cp_ctx *ctx, const char *src, const char *target)
-{
-	const struct cp_opts *o = ctx->o;
-	char *s = util_xstrdup(src);
-	int ret = 0;
-
-	for (char *slash = strchr(s + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
-		struct stat sst, dst_st;
-		char *dst;
-		int err;
-
-		*slash = 0;
-		dst = util_join(target, s[0] == '/' ? s + 1 : s);
-		if (sys_fstatat(AT_FDCWD, dst, &dst_st, 0) == 0) {
-			*slash = '/';
-			if (!S_ISDIR(dst_st.st_mode)) {
-				util_error(0, "%s exists but is not a directory", util_quote(dst));
-				free(dst);
-				ret = -ENOTDIR;
-				break;
-			}
-			free(dst);
-			continue;
-		}
-		err = sys_fstatat(AT_FDCWD, s, &sst, 0);
-		if (!err)
-			err = sys_mkdirat(AT_FDCWD, dst, (sst.st_mode & 07777 & ~o->umask) | S_IRWXU);
-		if (err) {
-			util_error(err, "cannot make directory %s", util_quote(dst));
-			free(dst);
-			ret = err;
-			break;
-		}
-		if (o->verbose)
-			printf("%s -> %s\n", s, dst);	/* cp prints these unquoted */
-		int fd = sys_openat(AT_FDCWD, dst, O_RDONLY | O_DIRECTORY, 0);
-		if (fd >= 0) {
-			struct meta_node ms = { .fd = -1, .path = s, .symlink = true };
-			struct meta_node md = { .fd = fd, .path = dst };
-			mode_t m = sst.st_mode & 07777 & ~o->umask;
-			meta_apply(o, &sst, &ms, &md, (m | S_IRWXU) != m ? m : (mode_t)-1);
-			sys_close(fd);
-		}
-		*slash = '/';
-		free(dst);
-	}
-	free(s);
-	return ret;
-}
-
 static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 {
 	struct cp_path s = { .dirfd = AT_FDCWD, .name = src, .path = src };
@@ -447,6 +396,7 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 		d.name = NULL;
 	ctx->top_src = src;
 	ctx->top_dst = dst;
+	ctx->into_self = false;
 	return cp_copy(ctx, &s, &d, true);
 }
 
@@ -468,7 +418,21 @@ int main(int argc, char **argv)
 		o->suffix = "~";
 	util_stdio_init();
 	plan_order_default(&o->order);
+	/* cp remembers --no-preserve=mode (or all): new files are then made
+	 * 0666 and directories 0777, less the umask, not with the source's. */
+	bool mode_off = false;
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		const char *list = strncmp(argv[i], "--no-preserve=", 14) == 0 ? argv[i] + 14
+				 : strcmp(argv[i], "--no-preserve") == 0 && i + 1 < argc ? argv[++i]
+				 : NULL;
+		char *w, *save = NULL, *copy = list ? util_xstrdup(list) : NULL;
+		for (w = copy ? strtok_r(copy, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save))
+			if (strcmp(w, "mode") == 0 || strcmp(w, "all") == 0)
+				mode_off = true;
+		free(copy);
+	}
 	parse(&a, argc, (const char **)argv);
+	o->preserve.mode_off = mode_off && !o->preserve.mode;
 	report_start(a.stats_json, a.stats && o->verbose);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
@@ -536,7 +500,23 @@ int main(int argc, char **argv)
 	bool stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
 
 	if (!target) {
-		ret = copy_operand(&ctx, a.ops[0], a.ops[1]) ? 1 : 0;
+		struct cp_opts no_backup = *o;
+		char *dst = util_xstrdup(a.ops[1]);
+
+		/* As cp: "-f --backup F F" copies F to its backup name. */
+		if (o->force && o->backup != BACKUP_OFF && strcmp(a.ops[0], dst) == 0 &&
+		    sys_fstatat(AT_FDCWD, dst, &st, 0) == 0 && S_ISREG(st.st_mode)) {
+			char *b = backup_name(o, AT_FDCWD, dst);
+			if (b) {
+				free(dst);
+				dst = b;
+				no_backup.backup = BACKUP_OFF;
+				ctx.o = &no_backup;
+			}
+		}
+		ret = copy_operand(&ctx, a.ops[0], dst) ? 1 : 0;
+		ctx.o = o;
+		free(dst);
 	} else {
 		for (int i = 0; i < nsrc; i++) {
 			char base[4096];
@@ -549,16 +529,22 @@ int main(int argc, char **argv)
 				continue;
 			}
 			if (o->parents) {
-				if (make_parents(&ctx, src, target)) {
+				struct cp_parents made;
+				if (cp_parents_make(&ctx, src, target, &made)) {
+					cp_parents_finish(&ctx, &made);
 					ret = 1;
 					continue;
 				}
 				dst = util_join(target, src[0] == '/' ? src + 1 : src);
+				if (copy_operand(&ctx, src, dst))
+					ret = 1;
+				if (cp_parents_finish(&ctx, &made))
+					ret = 1;
 			} else {
 				dst = util_join(target, util_basename(src, base, sizeof(base)));
+				if (copy_operand(&ctx, src, dst))
+					ret = 1;
 			}
-			if (copy_operand(&ctx, src, dst))
-				ret = 1;
 			free(dst);
 		}
 	}

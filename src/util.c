@@ -2,6 +2,8 @@
 #include "util.h"
 #include "sys.h"
 
+#include <langinfo.h>
+#include <locale.h>
 #include <stdint.h>
 #include <termios.h>
 
@@ -86,6 +88,39 @@ const char *util_quote(const char *name)
 	size_t n = strlen(out);
 	if (n > 2 && out[n - 1] == '\'' && out[n - 2] == '\'' && out[n - 3] == '\'')
 		out[n - 2] = 0;
+	return out;
+}
+
+/* Is the user's character set UTF-8? Asked once, then the C locale is
+ * put back: nothing else in zcp should depend on the locale. */
+static bool util_utf8(void)
+{
+	static int utf8 = -1;
+
+	if (utf8 < 0) {
+		utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+		setlocale(LC_CTYPE, "C");
+	}
+	return utf8;
+}
+
+const char *util_quote_arg(const char *arg)
+{
+	static char bufs[2][4096 * 4 + 16];
+	static unsigned next;
+	const char *open = util_utf8() ? "\xe2\x80\x98" : "'", *close = util_utf8() ? "\xe2\x80\x99" : "'";
+	char *out = bufs[next++ % 2], *p = out, *end = out + sizeof(bufs[0]) - 8;
+
+	p += sprintf(p, "%s", open);
+	for (const unsigned char *s = (const unsigned char *)arg; *s && p < end; s++) {
+		if (*s == '\\' || (*s == '\'' && close[0] == '\''))
+			p += sprintf(p, "\\%c", *s);
+		else if (*s < 0x20 || *s == 0x7f)
+			p += sprintf(p, "\\%03o", *s);
+		else
+			*p++ = (char)*s;
+	}
+	strcpy(p, close);
 	return out;
 }
 

@@ -15,6 +15,10 @@ void util_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2))
 /* Quote a file name as cp does; rotating static buffers, up to 4 live at once. */
 const char *util_quote(const char *name);
 
+/* Quote an option's argument as cp's quote() does: 'arg', or with curved
+ * quotes in a UTF-8 locale; two rotating static buffers. */
+const char *util_quote_arg(const char *arg);
+
 /* "dir/name", malloc'd; NULL on no memory. */
 char *util_join(const char *dir, const char *name);
 /* The last component, trailing slashes ignored, into buf (size n). */
