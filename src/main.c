@@ -12,7 +12,9 @@
  *   exec.c          the executor: one copy job through its plan, fallbacks
  *   plan.c          classify both ends, order the methods with reasons
  *   method.c        the ordered method table; facts learned per file system
- *   methods/NAME.c  one copy method each: clone, copy_range, rw
+ *   methods/NAME.c  one copy method each: clone, copy_range, sendfile,
+ *                   uring_splice, mmap, rw
+ *   uring.c         a small io_uring of zcp's own, every call counted
  *   explain.c       --explain and --debug output
  *   bench.c         --bench: every method on one pair, alternated, medians
  *   report.c        --stats output, text and JSON

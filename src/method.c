@@ -49,6 +49,7 @@ bool method_unsupported(int err)
 	case ETXTBSY:
 	case EPERM:
 	case EBADF:	/* e.g. copy_file_range on an O_APPEND descriptor */
+	case ENODEV:	/* mmap: the file system cannot map files */
 		return true;
 	default:
 		return false;

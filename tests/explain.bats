@@ -53,7 +53,7 @@ teardown() { zcp_teardown; }
 	assert_success
 	assert_line "  source: regular file, 100000 bytes, btrfs, 0 holes"
 	assert_line --regexp "^  clone: chosen: "
-	assert_line "  fallback: copy_range, rw"
+	assert_line "  fallback: copy_range, sendfile, uring_splice, mmap, rw"
 	cmp a c
 }
 

@@ -22,24 +22,30 @@ inject() {
 	cmp src dst
 }
 
-@test "copy_file_range EXDEV falls back to rw" {
+@test "copy_file_range EXDEV falls back to the next method in the default order" {
 	inject copy_file_range EXDEV
+	grep -q "copy_range: failed: EXDEV, using sendfile" explain.out
+	grep -q "sendfile: chosen" explain.out
+}
+
+@test "copy_file_range EXDEV falls back to rw when the order says so" {
+	inject copy_file_range EXDEV --method=copy_range,rw
 	grep -q "copy_range: failed: EXDEV, using rw" explain.out
 	grep -q "rw: chosen" explain.out
 }
 
 @test "copy_file_range ENOSYS falls back to rw" {
-	inject copy_file_range ENOSYS
+	inject copy_file_range ENOSYS --method=copy_range,rw
 	grep -q "copy_range: failed: ENOSYS, using rw" explain.out
 }
 
 @test "copy_file_range EOPNOTSUPP falls back to rw" {
-	inject copy_file_range EOPNOTSUPP
+	inject copy_file_range EOPNOTSUPP --method=copy_range,rw
 	grep -q "copy_range: failed: EOPNOTSUPP, using rw" explain.out
 }
 
 @test "copy_file_range EINVAL falls back to rw" {
-	inject copy_file_range EINVAL
+	inject copy_file_range EINVAL --method=copy_range,rw
 	grep -q "copy_range: failed: EINVAL, using rw" explain.out
 }
 

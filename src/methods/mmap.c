@@ -87,9 +87,7 @@ static int mm_map(struct mm_win *w, int fd, off_t off, size_t n, int prot)
 	w->base = sys_mmap(NULL, w->len, prot, MAP_SHARED, fd, start);
 	if (w->base == MAP_FAILED) {
 		w->base = NULL;
-		/* ENODEV: the file system cannot map files, an "unsupported"
-		 * the executor knows by another name. */
-		return errno == ENODEV ? -EOPNOTSUPP : -errno;
+		return -errno;
 	}
 	w->p = w->base + (off - start);
 	return 0;

@@ -142,5 +142,5 @@ const struct copy_method method_rw = {
 	.why = "works for every pair; the data passes through a user-space buffer",
 	.copy = rw_copy,
 	.model_kernel_copies = 2,
-	.user_copies = 0,
+	.user_copies = 2,
 };
