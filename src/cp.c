@@ -224,6 +224,17 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 	return 0;
 }
 
+/* A directory reached again below itself, by following a symlink (-L, -H). */
+static int cp_cyclic(const struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst)
+{
+	for (const struct cp_ancestor *a = ctx->ancestors; a; a = a->up)
+		if (a->dev == sst->st_dev && a->ino == sst->st_ino) {
+			util_error(0, "cannot copy cyclic symbolic link %s", util_quote(src->path));
+			return -ELOOP;
+		}
+	return 0;
+}
+
 /* A hard link to a file already copied in this run, with -a or -d. */
 static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)
 {
@@ -317,7 +328,8 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 					   util_quote(dst->path), util_quote(src->path));
 				return -ENOTDIR;
 			}
-			return create_dir(ctx, src, &sst, follow, dst, true);
+			err = cp_cyclic(ctx, src, &sst);
+			return err ? err : create_dir(ctx, src, &sst, follow, dst, true);
 		}
 		if (dst_dir) {
 			util_error(0, "cannot overwrite directory %s with non-directory",
@@ -341,6 +353,13 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		}
 	}
 
+	if (S_ISDIR(sst.st_mode)) {
+		err = cp_cyclic(ctx, src, &sst);
+		if (err) {
+			free(backup);
+			return err;
+		}
+	}
 	cp_verbose(o, src, dst, backup);
 	free(backup);
 	switch (sst.st_mode & S_IFMT) {

@@ -45,6 +45,13 @@ struct cp_path {
 	const char *path;
 };
 
+/* A source directory being copied; the chain runs from the innermost out. */
+struct cp_ancestor {
+	dev_t dev;
+	ino_t ino;
+	const struct cp_ancestor *up;
+};
+
 struct cp_ctx {
 	const struct cp_opts *o;
 	struct inomap links;	/* source (dev, ino) -> destination path */
@@ -52,6 +59,7 @@ struct cp_ctx {
 	const char *top_src, *top_dst;
 	bool dir_mode;		/* SOURCE... DIRECTORY */
 	bool into_self;		/* this operand was found inside its copy: stop it */
+	const struct cp_ancestor *ancestors;
 };
 
 /* --parents: the directories made above one operand's copy, whose

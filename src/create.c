@@ -221,7 +221,11 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 		util_error(src_fd, "cannot access %s", util_quote(src->path));
 		ret = src_fd;
 	} else {
+		struct cp_ancestor self = { .dev = sst->st_dev, .ino = sst->st_ino,
+					    .up = ctx->ancestors };
+		ctx->ancestors = &self;
 		ret = cp_copy_entries(ctx, src_fd, src->path, dst_fd, dst->path);
+		ctx->ancestors = self.up;
 	}
 	{
 		struct meta_node ms = { .fd = src_fd < 0 ? -1 : src_fd, .path = src->path };

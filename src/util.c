@@ -44,53 +44,6 @@ void util_usage_error(const char *fmt, ...)
 	fprintf(stderr, "Try '%s --help' for more information.\n", util_program);
 }
 
-static bool quote_plain(unsigned char c)
-{
-	return c >= 0x20 && c < 0x7f && c != '\'';
-}
-
-/*
- * cp's shell-escape quoting: 'name'; "name" when it holds a single quote
- * and nothing a shell would expand; otherwise control bytes as $'\NNN'.
- */
-const char *util_quote(const char *name)
-{
-	static char bufs[4][4096 * 4 + 64];
-	static unsigned next;
-	char *out = bufs[next++ % 4], *p = out, *end = out + sizeof(bufs[0]) - 16;
-	bool plain = true, squote = false;
-
-	for (const unsigned char *s = (const unsigned char *)name; *s; s++) {
-		if (*s == '\'')
-			squote = true;
-		else if (!quote_plain(*s) && *s < 0x80)
-			plain = false;
-	}
-	if (plain && squote && !strpbrk(name, "\"$`\\!")) {
-		snprintf(out, sizeof(bufs[0]), "\"%s\"", name);
-		return out;
-	}
-	*p++ = '\'';
-	for (const unsigned char *s = (const unsigned char *)name; *s && p < end; s++) {
-		if (*s == '\'') {
-			p += sprintf(p, "'\\''");
-		} else if (*s < 0x20 || *s == 0x7f) {
-			p += sprintf(p, "'$'\\%03o''", *s);
-		} else {
-			*p++ = (char)*s;
-		}
-	}
-	*p++ = '\'';
-	*p = 0;
-	/* An empty '' left by an escape at either end is noise: drop it. */
-	if (out[0] == '\'' && out[1] == '\'' && out[2] == '$')
-		memmove(out, out + 2, strlen(out + 2) + 1);
-	size_t n = strlen(out);
-	if (n > 2 && out[n - 1] == '\'' && out[n - 2] == '\'' && out[n - 3] == '\'')
-		out[n - 2] = 0;
-	return out;
-}
-
 /* Is the user's character set UTF-8? Asked once, then the C locale is
  * put back: nothing else in zcp should depend on the locale. */
 static bool util_utf8(void)
@@ -102,6 +55,88 @@ static bool util_utf8(void)
 		setlocale(LC_CTYPE, "C");
 	}
 	return utf8;
+}
+
+/* How many bytes at s make one printable character; 0: escape the byte.
+ * Beyond ASCII only a UTF-8 locale prints anything, and not its C1 controls. */
+static size_t quote_printable(const unsigned char *s, bool utf8)
+{
+	unsigned cp, n;
+
+	if (*s < 0x80)
+		return *s >= 0x20 && *s < 0x7f;
+	if (!utf8)
+		return 0;
+	n = *s >= 0xf0 && *s < 0xf5 ? 4 : *s >= 0xe0 ? 3 : *s >= 0xc2 && *s < 0xe0 ? 2 : 0;
+	if (n == 0 || (n == 3 && *s >= 0xf0))
+		return 0;
+	cp = *s & (0x7f >> n);
+	for (unsigned i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if (cp < 0xa0 || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp < 0xe000))
+		return 0;
+	return n;
+}
+
+/*
+ * cp's shell-escape-always quoting: 'name'; "name" when it holds a single
+ * quote and nothing else a shell would treat specially; bytes that do not
+ * print become $'\t' or $'\NNN' runs, as in ''$'\001''x'.
+ */
+const char *util_quote(const char *name)
+{
+	static char bufs[4][4096 * 4 + 64];
+	static unsigned next;
+	const unsigned char *s;
+	char *out = bufs[next++ % 4], *p = out, *end = out + sizeof(bufs[0]) - 16;
+	bool utf8 = util_utf8(), squote = false, dquote_ok = true, in_esc = false;
+	size_t n;
+
+	for (s = (const unsigned char *)name; *s; s += n ? n : 1) {
+		n = quote_printable(s, utf8);
+		if (n == 0 || strchr("\"$`\\!", *s))
+			dquote_ok = false;
+		else if (*s == '\'')
+			squote = true;
+	}
+	if (squote && dquote_ok) {
+		snprintf(out, sizeof(bufs[0]), "\"%s\"", name);
+		return out;
+	}
+	*p++ = '\'';
+	for (s = (const unsigned char *)name; *s && p < end; s += n ? n : 1) {
+		n = quote_printable(s, utf8);
+		if (n == 0) {
+			const char *letter = strchr("\a\b\f\n\r\t\v", *s);
+			if (!in_esc)
+				p += sprintf(p, "'$'");
+			in_esc = true;
+			if (letter && *s)
+				p += sprintf(p, "\\%c", "abfnrtv"[letter - "\a\b\f\n\r\t\v"]);
+			else
+				p += sprintf(p, "\\%03o", *s);
+			continue;
+		}
+		if (*s == '\'') {
+			/* Its first ' closes an escape run as well as a quoted one. */
+			p += sprintf(p, "'\\''");
+			in_esc = false;
+			continue;
+		}
+		if (in_esc) {
+			p += sprintf(p, "''");
+			in_esc = false;
+		}
+		memcpy(p, s, n);
+		p += n;
+	}
+	*p++ = '\'';
+	*p = 0;
+	return out;
 }
 
 const char *util_quote_arg(const char *arg)

@@ -37,30 +37,37 @@ fx_basic() {
 
 own_nobody() { chown -R nobody:nogroup .; }
 
-# tree_snapshot from helpers.bash, with one fix: its fields are split on
-# tabs, which read(1) merges when a field is empty (no link target), so
-# the inode lands in the link column and hard links are never grouped.
-# Fields here are split on \x1f; device nodes also show their numbers.
+# tree_snapshot from helpers.bash, with one fix and three more columns.
+# The fix: its fields are split on tabs, which read(1) merges when a field
+# is empty (no link target), so the inode lands in the link column and
+# hard links are never grouped; here they are split on \037. Added: owner,
+# a device's numbers, and with SNAP_XATTR set, a hash of the xattrs.
+# Symlinks show their times too: cp -p and -a keep them.
 snapshot() {
 	local dir=$1 times=${2:-}
 	(
 		cd "$dir" || exit 1
 		declare -A first
-		find . -mindepth 1 -printf '%p\037%y\037%m\037%s\037%l\037%i\037%n\037%T@\n' | LC_ALL=C sort |
-			while IFS=$'\x1f' read -r p y m s l ino nl mt; do
+		find . -mindepth 1 -printf '%p\037%y\037%m\037%s\037%l\037%i\037%n\037%T@\037%U:%G\n' |
+			LC_ALL=C sort |
+			while IFS=$'\037' read -r p y m s l ino nl mt own; do
 				h=-
 				[ "$y" = f ] && h=$(sha256sum <"$p" | cut -c1-16)
-				[ "$y" = c ] || [ "$y" = b ] && h=$(stat -c %t:%T "$p")
+				if [ "$y" = c ] || [ "$y" = b ]; then h=$(stat -c %t:%T "$p"); fi
+				if [ -n "${SNAP_XATTR:-}" ] && [ "$y" != l ]; then
+					h="$h:$(getfattr -h -d -m - --absolute-names "$p" 2>/dev/null |
+						grep -v '^#' | sha256sum | cut -c1-8)"
+				fi
 				grp=-
 				if [ "$y" != d ] && [ "$nl" -gt 1 ]; then
 					[ -z "${first[$ino]:-}" ] && first[$ino]=$p
 					grp=${first[$ino]}
 				fi
 				[ "$y" = d ] && s=-
-				if [ -n "$times" ] && [ "$y" != l ]; then
-					echo "$p $y $m $s $l $h $grp $mt"
+				if [ -n "$times" ]; then
+					echo "$p $y $m $own $s $l $h $grp $mt"
 				else
-					echo "$p $y $m $s $l $h $grp"
+					echo "$p $y $m $own $s $l $h $grp"
 				fi
 			done
 	)
@@ -651,6 +658,184 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 @test "--backup with --no-clobber" {
 	both fx_basic -b -n a b
 	oracle_failed "mutually exclusive"
+}
+
+# --- more corners ------------------------------------------------------------
+
+@test "-rL stops at a symlink to an ancestor" {
+	both 'mkdir -p s/d; ln -s .. s/d/up; echo f >s/d/f' -rL s/d e
+	oracle_failed "cannot copy cyclic symbolic link"
+}
+
+@test "two symlinks to one file: same file, unless the destination is removed" {
+	both 'fx_basic; ln -s a la2' la la2
+	oracle_failed "are the same file"
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; ln -s a la2' --remove-destination la la2
+	oracle_ok
+}
+
+@test "-b with a symlink source over its target" {
+	both fx_basic -b la a
+	oracle_failed "are the same file"
+}
+
+@test "-b with -d: a symlink over its target is backed up" {
+	both fx_basic -d -b la a
+	oracle_ok
+}
+
+@test "two hard-linked symlinks with -d: nothing to do" {
+	both 'fx_basic; ln -P la hl' -d la hl
+	oracle_ok
+}
+
+@test "-L and -P on a command-line symlink without -r" {
+	both fx_basic -L la x
+	[ -f "$T/c/x" ] && [ ! -L "$T/c/x" ]
+	rm -rf "$T/c" "$T/z"
+	both fx_basic -P la x
+	[ -L "$T/c/x" ]
+}
+
+@test "directory into itself through a symlink to it" {
+	both --tmpfs fx_basic -r d ld
+	oracle_failed "into itself"
+}
+
+@test "directory over a file in the target directory" {
+	both 'fx_basic; echo f >e/d' -r d e
+	oracle_failed "cannot overwrite non-directory"
+}
+
+@test "--parents over a file where a directory should be" {
+	both 'fx_basic; mkdir -p e; echo f >e/d' --parents d/x e
+	oracle_failed "not a directory"
+}
+
+@test "file into a directory through a symlink to it" {
+	both 'fx_basic; ln -s e le' a le/
+	oracle_ok
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; ln -s e le' a b le
+	oracle_ok
+}
+
+@test "trailing slash on an existing file destination" {
+	both fx_basic a b/
+	oracle_failed "Not a directory"
+}
+
+@test "empty operand" {
+	both fx_basic '' x
+	oracle_failed "cannot stat ''"
+}
+
+@test "-t with a file" {
+	both fx_basic -t a b
+	oracle_failed "'a'"
+}
+
+@test "names that need quoting, C locale" {
+	both --locale C fx_basic -v a "it's" 'sp ace' $'ctl\001x' $'caf\303\251' 'q"$x' e
+	oracle_failed "cannot stat"
+}
+
+@test "names that need quoting, UTF-8 locale" {
+	both --locale C.UTF-8 'fx_basic; echo c >$'"'"'caf\303\251'"'" -v a "it's" $'tab\tx' $'caf\303\251' e
+	oracle_failed "cannot stat"
+}
+
+@test "ownership is kept with -p and -a, not without" {
+	both 'fx_basic; chown 1234:5678 a d/x; chown 42:43 d' -p a e
+	[ "$(stat -c %u "$T/c/e/a")" = 1234 ]
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; chown 1234:5678 a d/x; chown 42:43 d' -a d e
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; chown 1234:5678 a d/x; chown 42:43 d' -r a d e
+	[ "$(stat -c %u "$T/c/e/a")" = 0 ]
+}
+
+@test "xattrs are kept with -a and --preserve=xattr, not without" {
+	SNAP_XATTR=1
+	local fx='fx_basic; setfattr -n user.colour -v blue a; setfattr -n user.dir -v 1 d'
+	both "$fx" -a a d e
+	[ "$(getfattr --only-values -n user.colour "$T/c/e/a")" = blue ]
+	rm -rf "$T/c" "$T/z"
+	both "$fx" --preserve=xattr a e
+	rm -rf "$T/c" "$T/z"
+	both "$fx" -r a d e
+}
+
+@test "-a keeps symlinks' times" {
+	both --times e 'fx_basic; touch -h -d @1300000000.5 la ld' -a la ld e
+	oracle_ok
+}
+
+@test "-n and -u with -v" {
+	both 'fx_basic; cp a e/a; touch -d 2030-01-01 e/a' -nv a b e
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; cp a e/a; touch -d 2030-01-01 e/a' -uv a b e
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; cp a e/a' -uv a e
+}
+
+@test "-i in recursion, answered n then y" {
+	both --tmpfs --stdin 'n\ny\n' 'fx_basic; mkdir -p e/d/sub; echo 1 >e/d/x; echo 2 >e/d/sub/y' -ri d e
+	[[ $CERR == *"overwrite"* ]]
+}
+
+@test "-rb over an existing tree backs up its files" {
+	both --tmpfs 'fx_basic; mkdir -p e/d/sub; echo 1 >e/d/x; echo 2 >e/d/sub/y' -rbv d e
+	[ -f "$T/c/e/d/x~" ]
+}
+
+@test "-rv with --backup=numbered over symlinks" {
+	both --tmpfs 'fx_basic; mkdir -p e/d; ln -s zz e/d/lx' -rv --backup=numbered d e
+}
+
+@test "--preserve=links with -r, and -d across operands" {
+	both 'fx_basic; ln d/x d/sub/hx' -r --preserve=links d e
+	[ "$(stat -c %i "$T/c/e/d/x")" = "$(stat -c %i "$T/c/e/d/sub/hx")" ]
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; ln a h' -d a h e
+}
+
+@test "a sparse file keeps its holes (same blocks as cp)" {
+	both 'truncate -s 8M sp; echo end >>sp; printf start | dd of=sp conv=notrunc status=none' sp x
+	oracle_ok
+	[ "$(stat -c %b "$T/c/x")" = "$(stat -c %b "$T/z/x")" ]
+	[ "$(stat -c %b "$T/z/x")" -lt 100 ]
+}
+
+@test "--sparse=always and never" {
+	both 'head -c 1M /dev/zero >z0; echo x >>z0' --sparse=always z0 x
+	[ "$(stat -c %b "$T/c/x")" = "$(stat -c %b "$T/z/x")" ]
+	rm -rf "$T/c" "$T/z"
+	both 'truncate -s 1M h0; echo x >>h0' --sparse=never h0 x
+	[ "$(stat -c %b "$T/c/x")" = "$(stat -c %b "$T/z/x")" ]
+}
+
+@test "mode 000 and sticky directory, without and with -p" {
+	both 'fx_basic; chmod 000 a; chmod 1777 d' -r a d e
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; chmod 000 a; chmod 1777 d' -rp a d e
+}
+
+@test "--preserve=mode under umask 077; -a onto an existing file" {
+	both --umask 077 'fx_basic; chmod 755 a' --preserve=mode a x
+	rm -rf "$T/c" "$T/z"
+	both --times e 'fx_basic; cp b e/a; chmod 600 e/a; chmod 755 a' -a a e
+}
+
+@test "-u with equal times skips; -u merges directories" {
+	both 'fx_basic; cp -p a e/a' -u a e
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; mkdir -p e/d; touch -d 2030-01-01 e/d' -ru d e
+}
+
+@test "--no-preserve=all with -a" {
+	both --umask 027 'fx_basic; chmod 777 a; chown 5:5 a' -a --no-preserve=all a d e
 }
 
 # --- zcp's --update=WHEN (cp 9.3 and later, so not the oracle here) ---------
