@@ -2,7 +2,8 @@
  * zcp: cp for Linux that lets the kernel move the bytes.
  *
  * The source files:
- *   main.c          options (popt), operands, exit status
+ *   main.c          operands, exit status
+ *   opts.c          the options (popt), --help
  *   cp.c            cp's rules for one operand: same file, overwrite, -n/-u/-i
  *   create.c        make a destination: data file, directory, symlink, special
  *   backup.c        --backup, --suffix
@@ -24,368 +25,16 @@
 #include "backup.h"
 #include "bench.h"
 #include "meta.h"
+#include "opts.h"
 #include "cp.h"
 #include "report.h"
 #include "sys.h"
 #include "util.h"
 
 #include <malloc.h>
-#include <popt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#ifndef ZCP_VERSION
-#define ZCP_VERSION "0.1"
-#endif
-
-enum {
-	OPT_BACKUP = 1000, OPT_PRESERVE, OPT_NO_PRESERVE, OPT_PARENTS, OPT_REFLINK,
-	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
-	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH,
-};
-
-static char *arg;
-
-/* The option table; --help, man/zcp.1 and completions/ list the same. */
-static const struct poptOption options[] = {
-	{ "archive", 'a', POPT_ARG_NONE, NULL, 'a', NULL, NULL },
-	{ "backup", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BACKUP, NULL, NULL },
-	{ NULL, 'b', POPT_ARG_NONE, NULL, 'b', NULL, NULL },
-	{ NULL, 'd', POPT_ARG_NONE, NULL, 'd', NULL, NULL },
-	{ "force", 'f', POPT_ARG_NONE, NULL, 'f', NULL, NULL },
-	{ "interactive", 'i', POPT_ARG_NONE, NULL, 'i', NULL, NULL },
-	{ NULL, 'H', POPT_ARG_NONE, NULL, 'H', NULL, NULL },
-	{ "dereference", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
-	{ "no-clobber", 'n', POPT_ARG_NONE, NULL, 'n', NULL, NULL },
-	{ "no-dereference", 'P', POPT_ARG_NONE, NULL, 'P', NULL, NULL },
-	{ NULL, 'p', POPT_ARG_NONE, NULL, 'p', NULL, NULL },
-	{ "preserve", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_PRESERVE, NULL, NULL },
-	{ "no-preserve", 0, POPT_ARG_STRING, &arg, OPT_NO_PRESERVE, NULL, NULL },
-	{ "parents", 0, POPT_ARG_NONE, NULL, OPT_PARENTS, NULL, NULL },
-	{ "recursive", 'R', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
-	{ NULL, 'r', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
-	{ "reflink", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_REFLINK, NULL, NULL },
-	{ "remove-destination", 0, POPT_ARG_NONE, NULL, OPT_REMOVE_DEST, NULL, NULL },
-	{ "sparse", 0, POPT_ARG_STRING, &arg, OPT_SPARSE, NULL, NULL },
-	{ "suffix", 'S', POPT_ARG_STRING, &arg, 'S', NULL, NULL },
-	{ "target-directory", 't', POPT_ARG_STRING, &arg, 't', NULL, NULL },
-	{ "no-target-directory", 'T', POPT_ARG_NONE, NULL, 'T', NULL, NULL },
-	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
-	{ "update", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_UPDATE, NULL, NULL },
-	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v', NULL, NULL },
-	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, NULL, NULL },
-	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, NULL, NULL },
-	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
-	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, NULL, NULL },
-	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, NULL, NULL },
-	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, NULL, NULL },
-	{ "help", 0, POPT_ARG_NONE, NULL, OPT_HELP, NULL, NULL },
-	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, NULL, NULL },
-	POPT_TABLEEND
-};
-
-/* Long options whose argument is optional: "--backup" alone must not
- * swallow the next word as popt would; it becomes "--backup=". */
-static const char *const optional_args[] = {
-	"--backup", "--preserve", "--reflink", "--update", "--stats", "--bench",
-};
-
-/* "clone, copy_range, ..." from the method table. */
-static const char *method_names(char *buf, size_t n)
-{
-	size_t used = 0;
-
-	buf[0] = 0;
-	for (unsigned i = 0; i < method_count && used < n; i++)
-		used += (size_t)snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
-					 method_table[i]->name);
-	return buf;
-}
-
-static void usage(void)
-{
-	char names[256];
-
-	printf("Usage: %s [OPTION]... [-T] SOURCE DEST\n"
-	       "  or:  %s [OPTION]... SOURCE... DIRECTORY\n"
-	       "  or:  %s [OPTION]... -t DIRECTORY SOURCE...\n",
-	       util_program, util_program, util_program);
-	fputs("Copy SOURCE to DEST, or SOURCEs into DIRECTORY, letting the kernel move the bytes.\n"
-	      "SOURCE '-' reads standard input; DEST '-' writes standard output.\n"
-	      "\n"
-	      "  -a, --archive                same as -dR --preserve=all\n"
-	      "      --backup[=CONTROL]       make a backup of each existing destination file\n"
-	      "  -b                           like --backup but does not accept an argument\n"
-	      "  -d                           same as --no-dereference --preserve=links\n"
-	      "  -f, --force                  if a destination cannot be opened, remove it and try again\n"
-	      "  -i, --interactive            prompt before overwrite (overrides a previous -n)\n"
-	      "  -H                           follow command-line symbolic links in SOURCE\n"
-	      "  -L, --dereference            always follow symbolic links in SOURCE\n"
-	      "  -n, --no-clobber             do not overwrite an existing file (overrides a previous -i)\n"
-	      "  -P, --no-dereference         never follow symbolic links in SOURCE\n"
-	      "  -p                           same as --preserve=mode,ownership,timestamps\n"
-	      "      --preserve[=ATTR_LIST]   preserve the attributes (default: mode,ownership,\n"
-	      "                                 timestamps); also links, xattr, all, and\n"
-	      "                                 context (accepted, ignored: no SELinux)\n"
-	      "      --no-preserve=ATTR_LIST  do not preserve the attributes\n"
-	      "      --parents                use full source file name under DIRECTORY\n"
-	      "  -R, -r, --recursive          copy directories recursively\n"
-	      "      --reflink[=WHEN]         clone (share extents): auto (default), always, never\n"
-	      "      --remove-destination     remove each existing destination before opening it\n"
-	      "      --sparse=WHEN            holes: auto (keep the source's), always, never\n"
-	      "  -S, --suffix=SUFFIX          override the usual backup suffix\n"
-	      "  -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY\n"
-	      "  -T, --no-target-directory    treat DEST as a normal file\n"
-	      "  -u                           same as --update=older\n"
-	      "      --update[=UPDATE]        all, none, or older (the default with no UPDATE):\n"
-	      "                                 replace only destinations older than the source\n"
-	      "  -v, --verbose                explain what is being done\n"
-	      "\n"
-	      "zcp's own:\n"
-	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
-	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
-	      "      --debug                  one line per file: the method used\n"
-	      "      --dry-run                plan and explain, copy and change nothing\n"
-	      "      --stats[=FORMAT]         count system calls and bytes: text (default) or json\n"
-	      "      --bench[=ROUNDS]         copy SOURCE to DEST with every method that applies,\n"
-	      "                                 ROUNDS times each (default 5), and print a table\n"
-	      "      --help                   display this help and exit\n"
-	      "      --version                output version information and exit\n"
-	      "\n", stdout);
-	printf("Methods, in the default order: %s.\n", method_names(names, sizeof(names)));
-	fputs("CONTROL: none/off, numbered/t, existing/nil (the default), simple/never.\n"
-	      "The backup suffix is '~', unless set with --suffix or SIMPLE_BACKUP_SUFFIX.\n",
-	      stdout);
-}
-
-static void bad_arg(const char *value, const char *option, const char *const *valid)
-{
-	util_error(0, "invalid argument %s for %s", util_quote(value), util_quote(option));
-	fputs("Valid arguments are:\n", stderr);
-	for (; *valid; valid++)
-		fprintf(stderr, "  - %s\n", *valid);
-	fprintf(stderr, "Try '%s --help' for more information.\n", util_program);
-	exit(1);
-}
-
-/* Which word of the list is w; -1 when none is. */
-static int word_of(const char *w, const char *const *list)
-{
-	for (int i = 0; list[i]; i++)
-		if (strcmp(w, list[i]) == 0)
-			return i;
-	return -1;
-}
-
-static void preserve_list(struct cp_preserve *p, char *list, bool on)
-{
-	static const char *const words[] = { "mode", "timestamps", "ownership", "links",
-					     "context", "xattr", "all", NULL };
-	char *save = NULL, *copy = util_xstrdup(list);
-
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		switch (word_of(w, words)) {
-		case 0: p->mode = on; break;
-		case 1: p->times = on; break;
-		case 2: p->owner = on; p->owner_must = on; break;
-		case 3: p->links = on; break;
-		case 4: break;	/* no SELinux contexts here */
-		case 5: p->xattr = on; p->xattr_must = on; break;
-		case 6:
-			p->mode = p->times = p->owner = p->links = p->xattr = on;
-			p->owner_must = p->xattr_must = false;
-			break;
-		default:
-			bad_arg(w, on ? "--preserve" : "--no-preserve",
-				(const char *const[]){ "'mode'", "'timestamps'", "'ownership'",
-						       "'links'", "'context'", "'xattr'",
-						       "'all'", NULL });
-		}
-	}
-	free(copy);
-}
-
-static int backup_default(void)
-{
-	const char *v = getenv("VERSION_CONTROL");
-	int b = v && *v ? backup_parse(v) : BACKUP_EXISTING;
-
-	return b < 0 ? BACKUP_EXISTING : b;
-}
-
-struct args {
-	struct cp_opts o;
-	const char *target;
-	bool backup;
-	int backup_type;
-	bool stats;
-	bool stats_json;
-	const char **ops;
-	int nops;
-	int bench;
-};
-
-static void parse(struct args *a, int argc, const char **argv)
-{
-	struct cp_opts *o = &a->o;
-	/* Static: --help and --version exit with it still open (LeakSanitizer). */
-	static poptContext pc;
-	int c;
-
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		for (size_t k = 0; k < sizeof(optional_args) / sizeof(optional_args[0]); k++)
-			if (strcmp(argv[i], optional_args[k]) == 0) {
-				char *s = util_xmalloc(strlen(argv[i]) + 2);
-				sprintf(s, "%s=", argv[i]);
-				argv[i] = s;
-			}
-
-	pc = poptGetContext(util_program, argc, argv, options, 0);
-	/* popt allocates each string argument; what is kept is copied. */
-	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
-		switch (c) {
-		case 'a':
-			o->recursive = true;
-			o->deref = DEREF_NEVER;
-			preserve_list(&o->preserve, "all", true);
-			break;
-		case 'b': a->backup = true; break;
-		case OPT_BACKUP:
-			a->backup = true;
-			if (arg && *arg) {
-				a->backup_type = backup_parse(arg);
-				if (a->backup_type < 0)
-					bad_arg(arg, "backup type", (const char *const[]){
-						"'none', 'off'", "'simple', 'never'",
-						"'existing', 'nil'", "'numbered', 't'", NULL });
-			}
-			break;
-		case 'd': o->deref = DEREF_NEVER; o->preserve.links = true; break;
-		case 'f': o->force = true; break;
-		case 'i': o->interactive = ASK_ALWAYS; break;
-		case 'n': o->interactive = ASK_NEVER_OVERWRITE; break;
-		case 'H': o->deref = DEREF_CMDLINE; break;
-		case 'L': o->deref = DEREF_ALWAYS; break;
-		case 'P': o->deref = DEREF_NEVER; break;
-		case 'p': preserve_list(&o->preserve, "mode,timestamps", true);
-			o->preserve.owner = true;
-			break;
-		case OPT_PRESERVE:
-			if (arg && *arg) {
-				preserve_list(&o->preserve, arg, true);
-			} else {
-				preserve_list(&o->preserve, "mode,timestamps", true);
-				o->preserve.owner = true;
-			}
-			break;
-		case OPT_NO_PRESERVE: preserve_list(&o->preserve, arg, false); break;
-		case OPT_PARENTS: o->parents = true; break;
-		case 'R': o->recursive = true; break;
-		case OPT_REFLINK: {
-			static const char *const w[] = { "auto", "always", "never", NULL };
-			int r = arg && *arg ? word_of(arg, w) : 1;
-			if (r < 0)
-				bad_arg(arg, "--reflink", (const char *const[]){ "'auto'", "'always'",
-										 "'never'", NULL });
-			o->reflink = r == 0 ? REFLINK_AUTO : r == 1 ? REFLINK_ALWAYS : REFLINK_NEVER;
-			break;
-		}
-		case OPT_REMOVE_DEST: o->remove_dest = true; break;
-		case OPT_SPARSE: {
-			static const char *const w[] = { "never", "auto", "always", NULL };
-			int s = word_of(arg, w);
-			if (s < 0)
-				bad_arg(arg, "--sparse", (const char *const[]){ "'never'", "'auto'",
-										"'always'", NULL });
-			o->sparse = s == 0 ? SPARSE_NEVER : s == 1 ? SPARSE_AUTO : SPARSE_ALWAYS;
-			break;
-		}
-		case 'S': a->backup = true; o->suffix = util_xstrdup(arg); break;
-		case 't': a->target = util_xstrdup(arg); break;
-		case 'T': o->no_target = true; break;
-		case 'u': o->update = UPDATE_OLDER; break;
-		case OPT_UPDATE: {
-			static const char *const w[] = { "all", "none", "older", NULL };
-			int u = arg && *arg ? word_of(arg, w) : 2;
-			if (u < 0)
-				bad_arg(arg, "--update", (const char *const[]){ "'all'", "'none'",
-										"'older'", NULL });
-			o->update = u == 0 ? UPDATE_ALL : u == 1 ? UPDATE_NONE : UPDATE_OLDER;
-			break;
-		}
-		case 'v': o->verbose = true; break;
-		case OPT_METHOD: {
-			const char *bad = NULL;
-			char *list = util_xstrdup(arg);
-			if (plan_order_parse(&o->order, list, &bad)) {
-				char names[256];
-				util_usage_error("unknown method %s (methods: %s)",
-						 util_quote(bad && *bad ? bad : arg),
-						 method_names(names, sizeof(names)));
-				exit(1);
-			}
-			free(list);
-			break;
-		}
-		case OPT_EXPLAIN: o->explain = true; break;
-		case OPT_DEBUG: o->debug = true; break;
-		case OPT_DRY_RUN: o->dry_run = true; break;
-		case OPT_STATS:
-			a->stats = true;
-			if (arg && *arg && strcmp(arg, "text") != 0) {
-				if (strcmp(arg, "json") != 0)
-					bad_arg(arg, "--stats", (const char *const[]){ "'text'", "'json'",
-										       NULL });
-				a->stats_json = true;
-			}
-			break;
-		case OPT_BENCH:
-			a->bench = arg && *arg ? atoi(arg) : 5;
-			if (a->bench < 1 || a->bench > 101) {
-				util_usage_error("invalid number of rounds %s for --bench (1 to 101)",
-						 util_quote(arg));
-				exit(1);
-			}
-			break;
-		case OPT_HELP: usage(); exit(0);
-		case OPT_VERSION:
-			printf("zcp %s\nCopyright (C) 2026 the zcp developers.\n"
-			       "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
-			       "This is free software: you are free to change and redistribute it.\n"
-			       "There is NO WARRANTY, to the extent permitted by law.\n", ZCP_VERSION);
-			exit(0);
-		}
-	}
-	if (c < -1) {
-		const char *bad = poptBadOption(pc, 0);
-		if (c == POPT_ERROR_NOARG)
-			util_usage_error(bad[1] == '-' ? "option '%s' requires an argument"
-						       : "option requires an argument -- '%s'",
-					 bad[1] == '-' ? bad : bad + 1);
-		else if (bad[0] == '-' && bad[1] == '-')
-			util_usage_error("unrecognized option '%s'", bad);
-		else
-			util_usage_error("invalid option -- '%s'", bad + 1);
-		exit(1);
-	}
-	/* Keep the operands: poptFreeContext would take them with it. */
-	const char **rest = poptGetArgs(pc);
-	int n = 0;
-	while (rest && rest[n])
-		n++;
-	a->o.stats_per_file = a->stats && (a->stats_json || o->verbose);
-	if (a->backup && a->backup_type < 0)
-		a->backup_type = backup_default();
-	o->backup = a->backup ? (enum cp_backup)a->backup_type : BACKUP_OFF;
-	const char **ops = util_xmalloc(sizeof(char *) * (size_t)(n + 1));
-	for (int i = 0; i < n; i++)
-		ops[i] = util_xstrdup(rest[i]);
-	ops[n] = NULL;
-	poptFreeContext(pc);
-	a->ops = ops;
-	a->nops = n;
-}
 
 static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 {
@@ -405,7 +54,7 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 int main(int argc, char **argv)
 {
 	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
-	static struct args a = { .backup_type = -1 };
+	static struct zcp_args a = { .backup_type = -1 };
 	struct cp_opts *o = &a.o;
 	struct cp_ctx ctx;
 	struct stat st;
@@ -433,7 +82,7 @@ int main(int argc, char **argv)
 				mode_off = true;
 		free(copy);
 	}
-	parse(&a, argc, (const char **)argv);
+	opts_parse(&a, argc, (const char **)argv);
 	o->preserve.mode_off = mode_off && !o->preserve.mode;
 	report_start(a.stats_json, a.stats && o->verbose);
 	if (o->deref == DEREF_UNSET)

@@ -1,0 +1,25 @@
+/* opts.h: zcp's command line, parsed with popt into cp's options. */
+#ifndef ZCP_OPTS_H
+#define ZCP_OPTS_H
+
+#include "cp.h"
+
+struct zcp_args {
+	struct cp_opts o;
+	const char *target;
+	bool backup;
+	int backup_type;
+	bool stats;
+	bool stats_json;
+	const char **ops;
+	int nops;
+	int bench;
+};
+
+/* Parse argv into a; exits with cp's message and status 1 on a bad option,
+ * and with 0 after --help or --version. */
+void opts_parse(struct zcp_args *a, int argc, const char **argv);
+/* "clone, copy_range, ..." from the method table. */
+const char *opts_method_names(char *buf, size_t n);
+
+#endif
