@@ -206,7 +206,7 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 	}
 	/* Links and special files are made anew, never written through. */
 	bool recreate = !S_ISREG(sst->st_mode) && (o->recursive || S_ISLNK(sst->st_mode));
-	if (o->remove_dest || recreate || (o->preserve.links && sst->st_nlink > 1 &&
+	if (o->remove_dest || recreate || (o->preserve.links &&
 					   inomap_get(&ctx->links, sst->st_dev, sst->st_ino))) {
 		err = sys_unlinkat(dst->dirfd, dst->name, 0);
 		if (err && err != -ENOENT) {
@@ -343,7 +343,12 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			exists = false;
 	}
 
-	if (o->preserve.links && !S_ISDIR(sst.st_mode) && sst.st_nlink > 1) {
+	/* As cp: a file reached through followed symlinks may be met again
+	 * whatever its link count, and is then linked, not copied twice. */
+	bool track_links = o->preserve.links && !S_ISDIR(sst.st_mode) &&
+			   (sst.st_nlink > 1 || o->deref == DEREF_ALWAYS ||
+			    (cmdline && o->deref == DEREF_CMDLINE));
+	if (track_links) {
 		err = cp_link_again(ctx, &sst, dst);
 		if (err <= 0) {
 			if (!err)
@@ -382,7 +387,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		err = create_data(ctx, src, &sst, dst, exists ? &dlst : NULL);
 		break;
 	}
-	if (!err && o->preserve.links && sst.st_nlink > 1)
+	if (!err && track_links)
 		inomap_put(&ctx->links, sst.st_dev, sst.st_ino, util_xstrdup(dst->path));
 	return err;
 }

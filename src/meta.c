@@ -5,6 +5,7 @@
 #include "util.h"
 
 #include <stdlib.h>
+#include <sys/auxv.h>
 #include <string.h>
 
 static bool meta_is_link(const struct meta_node *n)
@@ -23,8 +24,16 @@ static int meta_times(const struct stat *st, const struct meta_node *dst)
 	return (int)sys_ret(SC_utimensat, r);
 }
 
-static int meta_owner(const struct cp_opts *o, const struct stat *st,
-		      const struct meta_node *dst)
+/* May this process give files away? cp asks the same: only then is a
+ * failed chown an error. (From the auxiliary vector: no system call.) */
+static bool meta_privileged(void)
+{
+	return getauxval(AT_EUID) == 0;
+}
+
+/* 0, 1 when the owner could not be kept but that is no error (the
+ * special mode bits must then go), or -errno after a message. */
+static int meta_owner(const struct stat *st, const struct meta_node *dst)
 {
 	int err = meta_is_link(dst)
 		? sys_fchownat(dst->dirfd, dst->name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW)
@@ -35,8 +44,8 @@ static int meta_owner(const struct cp_opts *o, const struct stat *st,
 	/* As cp: keep at least the group if the user cannot be given away. */
 	if (!meta_is_link(dst))
 		sys_fchown(dst->fd, (uid_t)-1, st->st_gid);
-	if (!o->preserve.owner_must && (err == -EPERM || err == -EINVAL))
-		return 0;
+	if ((err == -EPERM || err == -EINVAL) && !meta_privileged())
+		return 1;
 	util_error(err, "failed to preserve ownership for %s", util_quote(dst->path));
 	return err;
 }
@@ -86,6 +95,7 @@ static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta_node *src,
 	       const struct meta_node *dst, mode_t mode_default)
 {
+	mode_t special = S_ISUID | S_ISGID | S_ISVTX;
 	int err, ret = 0;
 
 	if (o->preserve.times) {
@@ -96,8 +106,10 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 		}
 	}
 	if (o->preserve.owner) {
-		err = meta_owner(o, st, dst);
-		if (err)
+		err = meta_owner(st, dst);
+		if (err > 0)
+			special = 0;
+		else if (err)
 			ret = err;
 	}
 	if (o->preserve.xattr) {
@@ -110,6 +122,7 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 	if (o->preserve.mode)
 		mode_default = st->st_mode & 07777;
 	if (mode_default != (mode_t)-1) {
+		mode_default &= special | 0777;
 		err = meta_is_link(dst) ? sys_fchmodat(dst->dirfd, dst->name, mode_default)
 					: sys_fchmod(dst->fd, mode_default);
 		if (err) {

@@ -67,7 +67,8 @@ int walk_read(int dirfd, struct walk_list *l)
 		free(items);
 		return (int)n;
 	}
-	qsort(items, nitems, sizeof(*items), walk_cmp);
+	if (nitems)	/* an empty directory has no array to sort */
+		qsort(items, nitems, sizeof(*items), walk_cmp);
 	l->names = util_xmalloc((nitems ? nitems : 1) * sizeof(char *));
 	for (size_t i = 0; i < nitems; i++)
 		l->names[i] = arena + items[i].off;
