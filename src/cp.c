@@ -204,15 +204,17 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 		*gone = true;
 		return 0;
 	}
-	/* Links and special files are made anew, never written through. */
+	/* Links and special files are made anew, never written through; nor
+	 * is a destination with other names when links are kept. */
 	bool recreate = !S_ISREG(sst->st_mode) && (o->recursive || S_ISLNK(sst->st_mode));
-	if (o->remove_dest || recreate || (o->preserve.links &&
-					   inomap_get(&ctx->links, sst->st_dev, sst->st_ino))) {
+	if (o->remove_dest || recreate || (o->preserve.links && dlst->st_nlink > 1)) {
 		err = sys_unlinkat(dst->dirfd, dst->name, 0);
 		if (err && err != -ENOENT) {
 			util_error(err, "cannot remove %s", util_quote(dst->path));
 			return err;
 		}
+		if (o->verbose)
+			printf("removed %s\n", util_quote(dst->path));
 		*gone = true;
 		return 0;
 	}
@@ -235,8 +237,10 @@ static int cp_cyclic(const struct cp_ctx *ctx, const struct cp_path *src, const 
 	return 0;
 }
 
-/* A hard link to a file already copied in this run, with -a or -d. */
-static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)
+/* A hard link to a file already copied in this run, with -a or -d; one
+ * in the way is replaced (*replaced), as cp does, and told after -v's line. */
+static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
+			 bool *replaced)
 {
 	const char *target = inomap_get(&ctx->links, sst->st_dev, sst->st_ino);
 	int err;
@@ -244,6 +248,10 @@ static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struc
 	if (!target)
 		return 1;
 	err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
+	if (err == -EEXIST && sys_unlinkat(dst->dirfd, dst->name, 0) == 0) {
+		*replaced = true;
+		err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
+	}
 	if (err)
 		util_error(err, "cannot create hard link %s to %s", util_quote(dst->path),
 			   util_quote(target));
@@ -288,7 +296,6 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	}
 	exists = err == 0;
 	if (exists) {
-		struct stat dst_st = dlst;
 		bool dst_dir;
 
 		/* cp looks through a destination symlink only where it would
@@ -319,9 +326,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				   util_quote(dst->path), util_quote(src->path));
 			return -EEXIST;
 		}
-		if (S_ISLNK(dlst.st_mode))
-			sys_fstatat(dst->dirfd, dst->name, &dst_st, 0);
-		dst_dir = S_ISDIR(dst_st.st_mode);
+		/* A symlink to a directory is not one to merge into (-r) or
+		 * to refuse to overwrite (-b, --remove-destination). */
+		dst_dir = S_ISDIR(dst_sb.st_mode);
 		if (S_ISDIR(sst.st_mode)) {
 			if (!dst_dir) {
 				util_error(0, "cannot overwrite non-directory %s with directory %s",
@@ -349,10 +356,13 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			   (sst.st_nlink > 1 || o->deref == DEREF_ALWAYS ||
 			    (cmdline && o->deref == DEREF_CMDLINE));
 	if (track_links) {
-		err = cp_link_again(ctx, &sst, dst);
+		bool replaced = false;
+		err = cp_link_again(ctx, &sst, dst, &replaced);
 		if (err <= 0) {
 			if (!err)
 				cp_verbose(o, src, dst, backup);
+			if (!err && replaced && o->verbose)
+				printf("removed %s\n", util_quote(dst->path));
 			free(backup);
 			return err;
 		}

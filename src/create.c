@@ -77,6 +77,8 @@ static int create_open_dst(const struct cp_ctx *ctx, const struct cp_path *dst,
 		/* -f: a destination that cannot be opened is removed first. */
 		if (sys_unlinkat(dst->dirfd, dst->name, 0) < 0)
 			return fd;
+		if (ctx->o->verbose)
+			printf("removed %s\n", util_quote(dst->path));
 	}
 	if (slash && slash[1] == 0)
 		return -ENOTDIR;	/* "name/" must be a directory, as cp says */

@@ -946,6 +946,36 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 	both --times e 'fx_basic; cp b e/a; chmod 600 e/a; touch -d @1234567890.5 a; chmod 750 a' -p a e
 }
 
+@test "a symlink to a directory is not a directory to merge into" {
+	both 'fx_basic; mkdir e/x; ln -s x e/d' -r d e
+	oracle_failed "cannot overwrite non-directory"
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; mkdir e/x; ln -s x e/a' -b a e
+	oracle_ok
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; mkdir e/x; ln -s x e/a' a e
+	oracle_failed "cannot overwrite directory"
+}
+
+@test "-v tells each destination removed" {
+	both fx_basic -v --remove-destination a b
+	[[ $COUT == *"removed 'b'"* ]]
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; ln -s b lb' -dv la lb
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; mkfifo f g' -rv f g
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; ln b hb; cp b e/hb' -av b hb e
+	[[ $COUT == *"removed 'e/hb'"* ]]
+	rm -rf "$T/c" "$T/z"
+	both 'fx_basic; ln b hb; mkdir -p e; ln a e/b; ln a e/b2' -av b e
+}
+
+@test "-fv tells an unwritable destination removed (as nobody)" {
+	both --nobody 'fx_basic; own_nobody; chmod 444 b' -fv a b
+	[[ $COUT == *"removed 'b'"* ]]
+}
+
 # --- zcp's --update=WHEN (cp 9.3 and later, so not the oracle here) ---------
 
 @test "--update=none, all, older" {
