@@ -4,6 +4,7 @@
 #include "cp.h"
 #include "backup.h"
 #include "create.h"
+#include "dryrun.h"
 #include "meta.h"
 #include "sys.h"
 #include "util.h"
@@ -196,6 +197,8 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 	if (o->interactive == ASK_ALWAYS && !cp_ask(dst->path))
 		return 1;
 	if (o->backup != BACKUP_OFF) {
+		if (o->dry_run)
+			return 0;
 		err = backup_make(o, dst, backup);
 		if (err) {
 			util_error(err, "cannot backup %s", util_quote(dst->path));
@@ -208,6 +211,8 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 	 * is a destination with other names when links are kept. */
 	bool recreate = !S_ISREG(sst->st_mode) && (o->recursive || S_ISLNK(sst->st_mode));
 	if (o->remove_dest || recreate || (o->preserve.links && dlst->st_nlink > 1)) {
+		if (o->dry_run)
+			return 0;
 		err = sys_unlinkat(dst->dirfd, dst->name, 0);
 		if (err && err != -ENOENT) {
 			util_error(err, "cannot remove %s", util_quote(dst->path));
@@ -287,7 +292,8 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		return -ELOOP;
 	}
 	if (!dst->name)	/* "-": standard output */
-		return create_data(ctx, src, &sst, dst, NULL);
+		return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, NULL)
+				  : create_data(ctx, src, &sst, dst, NULL);
 
 	err = sys_fstatat(dst->dirfd, dst->name, &dlst, AT_SYMLINK_NOFOLLOW);
 	if (err && err != -ENOENT) {
@@ -336,7 +342,10 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				return -ENOTDIR;
 			}
 			err = cp_cyclic(ctx, src, &sst);
-			return err ? err : create_dir(ctx, src, &sst, follow, dst, true);
+			if (err)
+				return err;
+			return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, &dlst)
+					  : create_dir(ctx, src, &sst, follow, dst, true);
 		}
 		if (dst_dir) {
 			util_error(0, "cannot overwrite directory %s with non-directory",
@@ -349,6 +358,8 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		if (gone)
 			exists = false;
 	}
+	if (o->dry_run)
+		return dryrun_node(ctx, src, &sst, follow, dst, exists ? &dlst : NULL);
 
 	/* As cp: a file reached through followed symlinks may be met again
 	 * whatever its link count, and is then linked, not copied twice. */
@@ -417,7 +428,9 @@ int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
 		char *sp = util_join(src_path, l.names[i]);
 		char *dp = util_join(dst_path, l.names[i]);
 		struct cp_path s = { .dirfd = src_dirfd, .name = l.names[i], .path = sp };
-		struct cp_path d = { .dirfd = dst_dirfd, .name = l.names[i], .path = dp };
+		/* AT_FDCWD: the destination directory is named by path (--dry-run). */
+		struct cp_path d = { .dirfd = dst_dirfd,
+				     .name = dst_dirfd == AT_FDCWD ? dp : l.names[i], .path = dp };
 
 		err = cp_copy(ctx, &s, &d, false);
 		if (err)

@@ -55,15 +55,6 @@ static void create_data_error(const struct cp_ctx *ctx, const struct copy_job *j
 			   util_quote(job->dst.path));
 }
 
-/* Where an inherited descriptor stands; -1 if it does not seek. */
-static off_t create_position(int fd, const struct stat *st)
-{
-	if (!S_ISREG(st->st_mode) && !S_ISBLK(st->st_mode))
-		return -1;
-	off_t off = sys_lseek(fd, 0, SEEK_CUR);
-	return off < 0 ? -1 : off;
-}
-
 static int create_open_dst(const struct cp_ctx *ctx, const struct cp_path *dst,
 			   const struct stat *sst, bool exists)
 {
@@ -92,7 +83,7 @@ static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
 {
 	const struct cp_opts *o = ctx->o;
 	struct exec_opts eo = { .order = &o->order, .explain = o->explain, .dry_run = o->dry_run };
-	struct copy_job job = { .sparse = o->sparse };
+	struct copy_job job;
 	struct plan plan;
 	int src_fd, dst_fd, used, err, cerr;
 
@@ -108,37 +99,18 @@ static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
 		goto out_close_src;
 	}
 
-	job.src = (struct endpoint){ .fd = src_fd, .path = src->path, .st = *sst };
-	job.src.off = src->name ? (S_ISREG(sst->st_mode) || S_ISBLK(sst->st_mode) ? 0 : -1)
-				: create_position(src_fd, sst);
-	err = sys_fstat(dst_fd, &job.dst.st);
+	err = exec_job_init(&job,
+			    &(struct exec_end){ .fd = src_fd, .path = src->path, .st = sst,
+						.inherited = !src->name },
+			    &(struct exec_end){ .fd = dst_fd, .path = dst->path,
+						.inherited = !dst->name,
+						.is_new = dst->name && !dlst },
+			    o->sparse, o->reflink == REFLINK_ALWAYS, o->reflink == REFLINK_NEVER);
 	if (err) {
-		util_error(err, "cannot fstat %s", util_quote(dst->path));
+		util_error(err, "cannot stat %s", util_quote(job.err_side == JOB_ERR_READ
+							   ? src->path : dst->path));
 		goto out_close_dst;
 	}
-	job.dst.fd = dst_fd;
-	job.dst.path = dst->path;
-	job.dst.is_new = dst->name && !dlst;
-	job.dst.off = dst->name ? 0 : create_position(dst_fd, &job.dst.st);
-	if (!dst->name) {
-		int fl = sys_fcntl(dst_fd, F_GETFL, 0);
-		job.dst.append = fl >= 0 && (fl & O_APPEND);
-		if (job.dst.append)
-			job.dst.off = -1;
-	}
-	err = plan_classify(&job.src);
-	if (!err)
-		err = plan_classify(&job.dst);
-	if (err) {
-		util_error(err, "cannot stat file system of %s", util_quote(src->path));
-		goto out_close_dst;
-	}
-	job.may_punch = dst->name && job.dst.kind == KIND_REGULAR;
-	job.holes = o->sparse != SPARSE_NEVER && job.may_punch && job.src.kind == KIND_REGULAR &&
-		    job.src.size_trusted && job.src.off == 0 &&
-		    (off_t)job.src.st.st_blocks * 512 < job.src.st.st_size;
-	job.reflink_always = o->reflink == REFLINK_ALWAYS;
-	job.reflink_never = o->reflink == REFLINK_NEVER;
 
 	err = exec_copy(&job, &plan, &eo, &used);
 	explain_file(o, &job, &plan, used);

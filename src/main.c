@@ -179,7 +179,12 @@ int main(int argc, char **argv)
 				ret = 1;
 				continue;
 			}
-			if (o->parents) {
+			if (o->parents && o->dry_run) {
+				/* Nothing is made: the copy is planned below where it would be. */
+				dst = util_join(target, src[0] == '/' ? src + 1 : src);
+				if (copy_operand(&ctx, src, dst))
+					ret = 1;
+			} else if (o->parents) {
 				struct cp_parents made;
 				if (cp_parents_make(&ctx, src, target, &made)) {
 					cp_parents_finish(&ctx, &made);

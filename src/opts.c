@@ -293,7 +293,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		}
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_DEBUG: o->debug = true; break;
-		case OPT_DRY_RUN: o->dry_run = true; break;
+		case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;
 		case OPT_STATS:
 			a->stats = true;
 			if (arg && *arg && strcmp(arg, "text") != 0) {

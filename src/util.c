@@ -2,8 +2,6 @@
 #include "util.h"
 #include "sys.h"
 
-#include <langinfo.h>
-#include <locale.h>
 #include <stdint.h>
 #include <termios.h>
 
@@ -12,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const char *util_program = "zcp";
 
@@ -44,15 +43,30 @@ void util_usage_error(const char *fmt, ...)
 	fprintf(stderr, "Try '%s --help' for more information.\n", util_program);
 }
 
-/* Is the user's character set UTF-8? Asked once, then the C locale is
- * put back: nothing else in zcp should depend on the locale. */
+/*
+ * Is the user's character set UTF-8? Read from the environment as
+ * setlocale(3) would choose it (LC_ALL, then LC_CTYPE, then LANG), without
+ * setlocale itself: loading locale files costs uncounted system calls, and
+ * --stats must agree with strace.
+ */
 static bool util_utf8(void)
 {
+	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
 	static int utf8 = -1;
 
-	if (utf8 < 0) {
-		utf8 = setlocale(LC_CTYPE, "") && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
-		setlocale(LC_CTYPE, "C");
+	if (utf8 >= 0)
+		return utf8;
+	utf8 = 0;
+	for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		const char *v = getenv(vars[i]);
+		const char *dot;
+
+		if (!v || !*v)
+			continue;
+		dot = strchr(v, '.');
+		utf8 = dot && (strncasecmp(dot + 1, "UTF-8", 5) == 0 ||
+			       strncasecmp(dot + 1, "utf8", 4) == 0);
+		break;
 	}
 	return utf8;
 }

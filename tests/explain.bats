@@ -81,3 +81,50 @@ teardown() { zcp_teardown; }
 	assert_success
 	assert_output "'a' -> 'b': method copy_range"
 }
+
+# The plan for each kind of pair, as README.md's "Choosing a method" says.
+
+@test "--explain: file to /dev/null is sendfile" {
+	mkrand a 100000
+	run zcp --explain a /dev/null
+	assert_success
+	assert_line "  dest:   character device"
+	assert_line --regexp "^  sendfile: chosen: "
+}
+
+@test "--explain: a tty as destination is rw (nothing splices into a tty)" {
+	command -v script >/dev/null || skip "script (util-linux) not installed"
+	printf 'hello tty\n' >a
+	script -qec "$ZCP --explain a /dev/tty" /dev/null >out </dev/null
+	grep -q "dest:   tty" out
+	grep -q "rw: chosen" out
+	grep -q "hello tty" out
+}
+
+@test "--explain: a socket as source is uring_splice, as destination sendfile" {
+	command -v socat >/dev/null || skip "socat not installed"
+	mkrand a $((2 << 20))
+	timeout 30 socat -u UNIX-LISTEN:s1 CREATE:from_zcp &
+	for _ in $(seq 50); do [ -S s1 ] && break; sleep 0.1; done
+	# -U: the data flows from zcp's standard output into the socket
+	timeout 30 socat -U UNIX-CONNECT:s1 EXEC:"$ZCP --explain a -",nofork 2>e1
+	wait
+	cmp a from_zcp
+	grep -q "dest:   socket" e1
+	grep -q "sendfile: chosen" e1
+	timeout 30 socat -u FILE:a UNIX-LISTEN:s2 &
+	for _ in $(seq 50); do [ -S s2 ] && break; sleep 0.1; done
+	timeout 30 socat -u UNIX-CONNECT:s2 EXEC:"$ZCP --explain - b",nofork >e2
+	wait
+	cmp a b
+	grep -q "source: socket" e2
+	grep -q "uring_splice: chosen" e2
+}
+
+@test "--explain: a character device as source is rw" {
+	run zcp --explain /dev/null n
+	assert_success
+	assert_line "  source: character device"
+	assert_line --regexp "^  rw: chosen: "
+	[ ! -s n ]
+}

@@ -1,0 +1,145 @@
+/* dryrun.c: --dry-run. The destination is only looked at: an existing one
+ * through an O_PATH descriptor, a missing one through the nearest directory
+ * above it that exists, whose file system it would be made on. */
+#include "dryrun.h"
+#include "explain.h"
+#include "sys.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* An O_PATH descriptor on the deepest existing directory above path. */
+static int dryrun_parent(const char *path)
+{
+	char *p = util_xstrdup(path);
+	int fd = -ENOENT;
+
+	for (;;) {
+		char *slash = strrchr(p, '/');
+
+		while (slash && slash > p && slash[1] == 0) {	/* "dir/" */
+			*slash = 0;
+			slash = strrchr(p, '/');
+		}
+		if (!slash) {
+			fd = sys_openat(AT_FDCWD, ".", O_PATH | O_DIRECTORY, 0);
+			break;
+		}
+		*slash = 0;
+		fd = sys_openat(AT_FDCWD, slash == p ? "/" : p, O_PATH | O_DIRECTORY, 0);
+		if (fd >= 0 || slash == p)
+			break;
+	}
+	free(p);
+	return fd;
+}
+
+static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		       const struct cp_path *dst, const struct stat *dlst)
+{
+	const struct cp_opts *o = ctx->o;
+	struct exec_opts eo = { .order = &o->order, .explain = true, .dry_run = true };
+	struct stat dst_st;
+	struct copy_job job;
+	struct plan plan;
+	int src_fd, dst_fd, used, err;
+
+	/* O_NONBLOCK: opening a fifo to look at it must not wait for a writer. */
+	src_fd = src->name ? sys_openat(src->dirfd, src->name, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0)
+			   : STDIN_FILENO;
+	if (src_fd < 0) {
+		util_error(src_fd, "cannot open %s for reading", util_quote(src->path));
+		return src_fd;
+	}
+	if (!dst->name)
+		dst_fd = STDOUT_FILENO;
+	else if (dlst)
+		dst_fd = sys_openat(dst->dirfd, dst->name, O_PATH, 0);
+	else
+		dst_fd = dryrun_parent(dst->path);
+	if (dst_fd < 0) {
+		util_error(dst_fd, "cannot create regular file %s", util_quote(dst->path));
+		err = dst_fd;
+		goto out_close_src;
+	}
+	err = sys_fstat(dst_fd, &dst_st);
+	if (err)
+		goto out_close_dst;
+	if (dst->name && !dlst) {
+		/* What open(O_CREAT) would make there: an empty regular file. */
+		dst_st.st_mode = S_IFREG | (sst->st_mode & 0777 & ~o->umask);
+		dst_st.st_size = 0;
+		dst_st.st_blocks = 0;
+	}
+	err = exec_job_init(&job,
+			    &(struct exec_end){ .fd = src_fd, .path = src->path, .st = sst,
+						.inherited = !src->name },
+			    &(struct exec_end){ .fd = dst_fd, .path = dst->path, .st = &dst_st,
+						.inherited = !dst->name, .is_new = !dlst },
+			    o->sparse, o->reflink == REFLINK_ALWAYS, o->reflink == REFLINK_NEVER);
+	if (err)
+		goto out_close_dst;
+	exec_copy(&job, &plan, &eo, &used);
+	explain_file(o, &job, &plan, -1);
+out_close_dst:
+	if (err)
+		util_error(err, "cannot plan the copy of %s", util_quote(src->path));
+	if (dst->name)
+		sys_close(dst_fd);
+out_close_src:
+	if (src->name)
+		sys_close(src_fd);
+	return err;
+}
+
+static void dryrun_say(const struct cp_path *src, const struct cp_path *dst, const char *what)
+{
+	printf("%s -> %s\n  dry run: would make %s\n", util_quote(src->path),
+	       util_quote(dst->path), what);
+}
+
+static int dryrun_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		      bool follow, const struct cp_path *dst, const struct stat *dlst)
+{
+	struct cp_ancestor self = { .dev = sst->st_dev, .ino = sst->st_ino, .up = ctx->ancestors };
+	int fd, err;
+
+	if (!dlst)
+		dryrun_say(src, dst, "a directory");
+	fd = sys_openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW), 0);
+	if (fd < 0) {
+		util_error(fd, "cannot access %s", util_quote(src->path));
+		return fd;
+	}
+	/* The destination's entries are named by path from here on: its
+	 * directory may not exist, and nothing is opened in it. */
+	ctx->ancestors = &self;
+	err = cp_copy_entries(ctx, fd, src->path, AT_FDCWD, dst->path);
+	ctx->ancestors = self.up;
+	sys_close(fd);
+	return err;
+}
+
+int dryrun_node(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		bool follow, const struct cp_path *dst, const struct stat *dlst)
+{
+	switch (sst->st_mode & S_IFMT) {
+	case S_IFDIR:
+		return dryrun_dir(ctx, src, sst, follow, dst, dlst);
+	case S_IFLNK:
+		dryrun_say(src, dst, "a symbolic link");
+		return 0;
+	case S_IFIFO:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFSOCK:
+		if (ctx->o->recursive) {
+			dryrun_say(src, dst, S_ISFIFO(sst->st_mode) ? "a fifo" : "a special file");
+			return 0;
+		}
+		break;
+	}
+	return dryrun_data(ctx, src, sst, dst, dlst);
+}
