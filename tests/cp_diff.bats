@@ -630,13 +630,13 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 }
 
 @test "ambiguous --backup argument" {
-	skip "parse() in src/main.c (not this suite's owner's) says 'invalid' where cp says 'ambiguous'; backup_parse() returns -2 to tell them apart"
+	skip "opts_parse() in src/opts.c (not this suite's owner's) says 'invalid' where cp says 'ambiguous'; backup_parse() returns -2 to tell them apart"
 	both --locale C fx_basic --backup=n a b
 	oracle_failed "ambiguous argument"
 }
 
 @test "invalid argument in a UTF-8 locale: curved quotes" {
-	skip "bad_arg() in src/main.c (not this suite's owner's) quotes with ASCII quotes; util_quote_arg() gives cp's quote()"
+	skip "bad_arg() in src/opts.c (not this suite's owner's) quotes with ASCII quotes; util_quote_arg() gives cp's quote()"
 	both --locale C.UTF-8 fx_basic --sparse=bogus a x
 	oracle_failed "‘bogus’"
 }
@@ -921,7 +921,7 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 }
 
 @test "an invalid VERSION_CONTROL is an error" {
-	skip "backup_default() in src/main.c (not this suite's owner's) takes a bad VERSION_CONTROL for 'existing'; cp stops with invalid argument for '\$VERSION_CONTROL'"
+	skip "backup_default() in src/opts.c (not this suite's owner's) takes a bad VERSION_CONTROL for 'existing'; cp stops with invalid argument for '\$VERSION_CONTROL'"
 	both --locale C --env VERSION_CONTROL=bogus fx_basic -b a b
 	oracle_failed "VERSION_CONTROL"
 }
