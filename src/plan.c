@@ -217,3 +217,29 @@ long plan_count_holes(int fd, off_t size, long limit)
 	}
 	return holes;
 }
+
+/* /proc and /sys make their data up as it is read: rw reads them the way
+ * they expect, in small reads to the end. */
+const char *plan_untrusted(const struct endpoint *src)
+{
+	if (src->kind == KIND_REGULAR && !src->size_trusted)
+		return "the source's size is not to be trusted (pseudo file system)";
+	return NULL;
+}
+
+/* Where the kernel can put pages by itself: not a terminal, which takes
+ * what it is written; not a directory or a symlink. */
+const char *plan_kernel_dst(const struct endpoint *dst)
+{
+	switch (dst->kind) {
+	case KIND_REGULAR:
+	case KIND_FIFO:
+	case KIND_SOCKET:
+	case KIND_CHARDEV:
+		return NULL;
+	case KIND_TTY:
+		return "a terminal takes what it is written: rw";
+	default:
+		return "the destination is not a file, pipe, socket or device";
+	}
+}

@@ -45,6 +45,10 @@ int plan_next(const struct plan *p, int after);
 const char *plan_kind_name(enum node_kind k);
 const char *plan_fs_name(long fs_type);
 bool plan_fs_reflinks(long fs_type);
+/* Rules shared by the methods: NULL when the end is fit, else why not. */
+const char *plan_untrusted(const struct endpoint *src);
+const char *plan_kernel_dst(const struct endpoint *dst);
+
 /* Holes in the first size bytes of fd, counting no further than limit. */
 long plan_count_holes(int fd, off_t size, long limit);
 

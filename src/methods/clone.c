@@ -7,12 +7,14 @@
 
 static const char *clone_applies(const struct copy_job *job)
 {
+	const char *why;
+
 	if (job->reflink_never)
 		return "--reflink=never";
 	if (job->src.kind != KIND_REGULAR || job->dst.kind != KIND_REGULAR)
 		return "needs a regular file at both ends";
-	if (!job->src.size_trusted)
-		return "the source's size is not to be trusted (pseudo file system)";
+	if ((why = plan_untrusted(&job->src)))
+		return why;
 	if (job->src.off != 0 || job->dst.off != 0 || !job->may_punch)
 		return "clones whole files only, into an empty destination";
 	if (job->reflink_always)

@@ -8,10 +8,12 @@
 
 static const char *copy_range_applies(const struct copy_job *job)
 {
+	const char *why;
+
 	if (job->src.kind != KIND_REGULAR || job->dst.kind != KIND_REGULAR)
 		return "needs a regular file at both ends";
-	if (!job->src.size_trusted)
-		return "the source's size is not to be trusted (pseudo file system)";
+	if ((why = plan_untrusted(&job->src)))
+		return why;
 	if (job->dst.append)
 		return "the destination is open for appending";
 	if (job->src.fs_type != job->dst.fs_type)

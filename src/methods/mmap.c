@@ -10,6 +10,7 @@
  * copied, and is not left longer than that.
  */
 #include "method.h"
+#include "plan.h"
 #include "sys.h"
 
 #include <setjmp.h>
@@ -53,23 +54,15 @@ static int mm_guarded_copy(void *d, const void *s, size_t n)
 
 static const char *mmap_applies(const struct copy_job *job)
 {
+	const char *why;
+
 	if (job->src.kind != KIND_REGULAR)
 		return "maps only a regular file";
-	if (!job->src.size_trusted)
-		return "the source's size is not to be trusted (pseudo file system)";
+	if ((why = plan_untrusted(&job->src)))
+		return why;
 	if (job->src.off < 0)
 		return "the source does not seek";
-	switch (job->dst.kind) {
-	case KIND_REGULAR:
-	case KIND_FIFO:
-	case KIND_SOCKET:
-	case KIND_CHARDEV:
-		return NULL;
-	case KIND_TTY:
-		return "a terminal takes what it is written: rw";
-	default:
-		return "the destination is not a file, pipe, socket or device";
-	}
+	return plan_kernel_dst(&job->dst);
 }
 
 struct mm_win {

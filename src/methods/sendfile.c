@@ -1,5 +1,6 @@
 /* sendfile: sendfile(2), the kernel feeds the source's pages to any writer. */
 #include "method.h"
+#include "plan.h"
 #include "sys.h"
 
 /* The kernel moves at most this much per call (MAX_RW_COUNT). */
@@ -7,26 +8,17 @@
 
 static const char *sendfile_applies(const struct copy_job *job)
 {
+	const char *why;
+
 	/* in_fd must support splice_read from a page cache. */
 	if (job->src.kind != KIND_REGULAR && job->src.kind != KIND_BLOCKDEV)
 		return "reads only a regular file or block device (the source must be mappable)";
-	/* /proc and /sys make their data up as it is read: rw reads them
-	 * the way they expect, in small reads to the end. */
-	if (job->src.kind == KIND_REGULAR && !job->src.size_trusted)
-		return "the source's size is not to be trusted (pseudo file system)";
+	if ((why = plan_untrusted(&job->src)))
+		return why;
 	if (job->src.off < 0)
 		return "the source does not seek";
-	switch (job->dst.kind) {
-	case KIND_REGULAR:
-	case KIND_FIFO:
-	case KIND_SOCKET:
-	case KIND_CHARDEV:
-		break;
-	case KIND_TTY:
-		return "a terminal takes what it is written: rw";
-	default:
-		return "the destination is not a file, pipe, socket or device";
-	}
+	if ((why = plan_kernel_dst(&job->dst)))
+		return why;
 	if (job->dst.append)
 		return "the destination is open for appending (sendfile gives EINVAL)";
 	return NULL;

@@ -11,6 +11,7 @@
  * The ring and the pipes are made once per run and reused for every file.
  */
 #include "method.h"
+#include "plan.h"
 #include "sys.h"
 #include "uring.h"
 
@@ -75,6 +76,8 @@ static const char *us_unavailable(void)
 
 static const char *uring_splice_applies(const struct copy_job *job)
 {
+	const char *why;
+
 	switch (job->src.kind) {
 	case KIND_REGULAR:
 	case KIND_BLOCKDEV:
@@ -87,21 +90,10 @@ static const char *uring_splice_applies(const struct copy_job *job)
 	default:
 		return "the source is not a file, pipe or socket";
 	}
-	/* /proc and /sys make their data up as it is read: rw reads them
-	 * the way they expect, in small reads to the end. */
-	if (job->src.kind == KIND_REGULAR && !job->src.size_trusted)
-		return "the source's size is not to be trusted (pseudo file system)";
-	switch (job->dst.kind) {
-	case KIND_REGULAR:
-	case KIND_FIFO:
-	case KIND_SOCKET:
-	case KIND_CHARDEV:
-		break;
-	case KIND_TTY:
-		return "a terminal takes what it is written: rw";
-	default:
-		return "the destination is not a file, pipe, socket or device";
-	}
+	if ((why = plan_untrusted(&job->src)))
+		return why;
+	if ((why = plan_kernel_dst(&job->dst)))
+		return why;
 	if (job->dst.append)
 		return "the destination is open for appending (splice gives EINVAL)";
 	if (us_state < 0)
