@@ -69,21 +69,7 @@ int main(int argc, char **argv)
 		o->suffix = "~";
 	util_stdio_init();
 	plan_order_default(&o->order);
-	/* cp remembers --no-preserve=mode (or all): new files are then made
-	 * 0666 and directories 0777, less the umask, not with the source's. */
-	bool mode_off = false;
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
-		const char *list = strncmp(argv[i], "--no-preserve=", 14) == 0 ? argv[i] + 14
-				 : strcmp(argv[i], "--no-preserve") == 0 && i + 1 < argc ? argv[++i]
-				 : NULL;
-		char *w, *save = NULL, *copy = list ? util_xstrdup(list) : NULL;
-		for (w = copy ? strtok_r(copy, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save))
-			if (strcmp(w, "mode") == 0 || strcmp(w, "all") == 0)
-				mode_off = true;
-		free(copy);
-	}
 	opts_parse(&a, argc, (const char **)argv);
-	o->preserve.mode_off = mode_off && !o->preserve.mode;
 	report_start(a.stats_json, a.stats && o->verbose);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;

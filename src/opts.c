@@ -133,15 +133,31 @@ static void usage(void)
 	      stdout);
 }
 
-static void bad_arg(const char *value, const char *option, const char *const *valid)
+/* cp's words for a bad option argument; each of valid is a group of
+ * synonyms, "none,off". Exits with status 1. */
+static void bad_arg(const char *value, const char *option, const char *const *valid,
+		    bool ambiguous)
 {
-	util_error(0, "invalid argument %s for %s", util_quote(value), util_quote(option));
+	util_error(0, "%s argument %s for %s", ambiguous ? "ambiguous" : "invalid",
+		   util_quote_arg(value), util_quote_arg(option));
 	fputs("Valid arguments are:\n", stderr);
-	for (; *valid; valid++)
-		fprintf(stderr, "  - %s\n", *valid);
+	for (; *valid; valid++) {
+		char *words = util_xstrdup(*valid), *save = NULL;
+		const char *sep = "  - ";
+
+		for (char *w = strtok_r(words, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
+			fprintf(stderr, "%s%s", sep, util_quote_arg(w));
+			sep = ", ";
+		}
+		fputc('\n', stderr);
+		free(words);
+	}
 	fprintf(stderr, "Try '%s --help' for more information.\n", util_program);
 	exit(1);
 }
+
+static const char *const backup_words[] = { "none,off", "simple,never", "existing,nil",
+					    "numbered,t", NULL };
 
 /* Which word of the list is w; -1 when none is. */
 static int word_of(const char *w, const char *const *list)
@@ -160,7 +176,10 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
 		switch (word_of(w, words)) {
-		case 0: p->mode = on; break;
+		case 0:
+			p->mode = on;
+			p->mode_off |= !on;
+			break;
 		case 1: p->times = on; break;
 		case 2: p->owner = on; p->owner_must = on; break;
 		case 3: p->links = on; break;
@@ -168,13 +187,14 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 		case 5: p->xattr = on; p->xattr_must = on; break;
 		case 6:
 			p->mode = p->times = p->owner = p->links = p->xattr = on;
+			p->mode_off |= !on;
 			p->owner_must = p->xattr_must = false;
 			break;
 		default:
 			bad_arg(w, on ? "--preserve" : "--no-preserve",
-				(const char *const[]){ "'mode'", "'timestamps'", "'ownership'",
-						       "'links'", "'context'", "'xattr'",
-						       "'all'", NULL });
+				(const char *const[]){ "mode", "timestamps", "ownership", "links",
+						       "context", "xattr", "all", NULL },
+				false);
 		}
 	}
 	free(copy);
@@ -185,7 +205,9 @@ static int backup_default(void)
 	const char *v = getenv("VERSION_CONTROL");
 	int b = v && *v ? backup_parse(v) : BACKUP_EXISTING;
 
-	return b < 0 ? BACKUP_EXISTING : b;
+	if (b < 0)
+		bad_arg(v, "$VERSION_CONTROL", backup_words, b == -2);
+	return b;
 }
 
 
@@ -219,9 +241,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			if (arg && *arg) {
 				a->backup_type = backup_parse(arg);
 				if (a->backup_type < 0)
-					bad_arg(arg, "backup type", (const char *const[]){
-						"'none', 'off'", "'simple', 'never'",
-						"'existing', 'nil'", "'numbered', 't'", NULL });
+					bad_arg(arg, "backup type", backup_words,
+						a->backup_type == -2);
 			}
 			break;
 		case 'd': o->deref = DEREF_NEVER; o->preserve.links = true; break;
@@ -249,8 +270,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "auto", "always", "never", NULL };
 			int r = arg && *arg ? word_of(arg, w) : 1;
 			if (r < 0)
-				bad_arg(arg, "--reflink", (const char *const[]){ "'auto'", "'always'",
-										 "'never'", NULL });
+				bad_arg(arg, "--reflink", (const char *const[]){ "auto", "always", "never", NULL },
+					false);
 			o->reflink = r == 0 ? REFLINK_AUTO : r == 1 ? REFLINK_ALWAYS : REFLINK_NEVER;
 			break;
 		}
@@ -259,8 +280,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "never", "auto", "always", NULL };
 			int s = word_of(arg, w);
 			if (s < 0)
-				bad_arg(arg, "--sparse", (const char *const[]){ "'never'", "'auto'",
-										"'always'", NULL });
+				bad_arg(arg, "--sparse", (const char *const[]){ "never", "auto", "always", NULL },
+					false);
 			o->sparse = s == 0 ? SPARSE_NEVER : s == 1 ? SPARSE_AUTO : SPARSE_ALWAYS;
 			break;
 		}
@@ -272,8 +293,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "all", "none", "older", NULL };
 			int u = arg && *arg ? word_of(arg, w) : 2;
 			if (u < 0)
-				bad_arg(arg, "--update", (const char *const[]){ "'all'", "'none'",
-										"'older'", NULL });
+				bad_arg(arg, "--update", (const char *const[]){ "all", "none", "older", NULL },
+					false);
 			o->update = u == 0 ? UPDATE_ALL : u == 1 ? UPDATE_NONE : UPDATE_OLDER;
 			break;
 		}
@@ -298,8 +319,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			a->stats = true;
 			if (arg && *arg && strcmp(arg, "text") != 0) {
 				if (strcmp(arg, "json") != 0)
-					bad_arg(arg, "--stats", (const char *const[]){ "'text'", "'json'",
-										       NULL });
+					bad_arg(arg, "--stats", (const char *const[]){ "text", "json", NULL },
+						false);
 				a->stats_json = true;
 			}
 			break;
@@ -337,6 +358,9 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	int n = 0;
 	while (rest && rest[n])
 		n++;
+	/* cp remembers --no-preserve=mode (or all) unless mode is kept after
+	 * all: new files are then made 0666 and directories 0777, less the umask. */
+	o->preserve.mode_off = o->preserve.mode_off && !o->preserve.mode;
 	a->o.stats_per_file = a->stats && (a->stats_json || o->verbose);
 	if (a->backup && a->backup_type < 0)
 		a->backup_type = backup_default();

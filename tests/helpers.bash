@@ -58,27 +58,36 @@ need_root() {
 	[ "$(id -u)" -eq 0 ] || skip "needs root"
 }
 
-# A line per path under DIR: type, mode, size, link target, content hash,
-# and the hard-link group (the first path with the same inode).
+# tree_snapshot DIR [times]: a line per path under DIR: type, mode, owner,
+# size, link target, content hash (a device's numbers; with SNAP_XATTR set,
+# a hash of the xattrs too), the hard-link group (the first path with the
+# same inode), and with "times" the mtime (symlinks' too: cp -p keeps them).
+# Fields are split on \037: read(1) merges runs of tabs, empty fields lost.
 tree_snapshot() {
 	local dir=$1 times=${2:-}
 	(
 		cd "$dir" || exit 1
 		declare -A first
-		find . -mindepth 1 -printf '%p\t%y\t%m\t%s\t%l\t%i\t%n\t%T@\n' | LC_ALL=C sort |
-			while IFS=$'\t' read -r p y m s l ino nl mt; do
+		find . -mindepth 1 -printf '%p\037%y\037%m\037%s\037%l\037%i\037%n\037%T@\037%U:%G\n' |
+			LC_ALL=C sort |
+			while IFS=$'\037' read -r p y m s l ino nl mt own; do
 				h=-
 				[ "$y" = f ] && h=$(sha256sum <"$p" | cut -c1-16)
+				if [ "$y" = c ] || [ "$y" = b ]; then h=$(stat -c %t:%T "$p"); fi
+				if [ -n "${SNAP_XATTR:-}" ] && [ "$y" != l ]; then
+					h="$h:$(getfattr -h -d -m - --absolute-names "$p" 2>/dev/null |
+						grep -v '^#' | sha256sum | cut -c1-8)"
+				fi
 				grp=-
 				if [ "$y" != d ] && [ "$nl" -gt 1 ]; then
 					[ -z "${first[$ino]:-}" ] && first[$ino]=$p
 					grp=${first[$ino]}
 				fi
 				[ "$y" = d ] && s=-
-				if [ -n "$times" ] && [ "$y" != l ]; then
-					echo "$p $y $m $s $l $h $grp $mt"
+				if [ -n "$times" ]; then
+					echo "$p $y $m $own $s $l $h $grp $mt"
 				else
-					echo "$p $y $m $s $l $h $grp"
+					echo "$p $y $m $own $s $l $h $grp"
 				fi
 			done
 	)
