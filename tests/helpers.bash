@@ -124,3 +124,34 @@ need_plain_build() {
 strace() {
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 command strace "$@"
 }
+
+# mk_tree200 DIR: 200 small files of different sizes in 7 directories.
+mk_tree200() {
+	local i
+	mkdir -p "$1"
+	for i in $(seq 1 200); do
+		mkdir -p "$1/d$((i % 7))"
+		head -c $((i * 131)) /dev/urandom >"$1/d$((i % 7))/f$i"
+	done
+}
+
+# agree METHOD DIR: a 256 MiB file and a 200-file tree in DIR, copied with
+# METHOD forced, counted by zcp and by strace -f -c on the same run. Sets
+# BYTES_USER and BYTES_MEMCPY for the file; leaves DIR/s.json, DIR/s2.json.
+agree() {
+	local m=$1 d=$2 size=$((256 << 20))
+	mkrand "$d/big" $size
+	strace -f -c -o "$d/trace.txt" "$ZCP" --stats=json --method="$m" "$d/big" "$d/big.copy" >"$d/s.json"
+	cmp "$d/big" "$d/big.copy"
+	strace_agrees "$d/trace.txt" "$d/s.json"
+	[ "$(jq .measured.bytes_copied "$d/s.json")" -eq $size ]
+	BYTES_USER=$(jq .measured.bytes_user_kernel "$d/s.json")
+	BYTES_MEMCPY=$(jq .measured.bytes_memcpy "$d/s.json")
+	mk_tree200 "$d/tree"
+	strace -f -c -o "$d/trace2.txt" "$ZCP" -r --stats=json --method="$m" "$d/tree" "$d/tree.copy" >"$d/s2.json"
+	diff -r "$d/tree" "$d/tree.copy"
+	strace_agrees "$d/trace2.txt" "$d/s2.json"
+	[ "$(jq .measured.files "$d/s2.json")" -eq 200 ]
+	[ "$(jq '.files | length' "$d/s2.json")" -eq 200 ]
+	[ "$(jq -r '[.files[].method] | unique | join(",")' "$d/s2.json")" = "$m" ]
+}

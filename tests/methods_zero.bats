@@ -375,45 +375,22 @@ fuse_short_file() {
 	[ "$status" -eq 1 ]
 }
 
-tree200() {
-	local i
-	mkdir -p "$1"
-	for i in $(seq 1 200); do
-		mkdir -p "$1/d$((i % 7))"
-		head -c $((i * 131)) /dev/urandom >"$1/d$((i % 7))/f$i"
-	done
-}
-
-# agree METHOD: a 256 MiB file and a 200-file tree, counted by zcp and by
-# strace -f -c on the same run; BYTES_USER and BYTES_MEMCPY for the file.
-agree() {
-	local m=$1 size=$((256 * MIB))
+# agree_here METHOD: helpers.bash's agree in this test's directory.
+agree_here() {
 	need_plain_build
 	need_strace
 	command -v jq >/dev/null || skip "jq not installed"
-	mkrand big $size
-	strace -f -c -o trace.txt "$ZCP" --stats=json --method="$m" big big.copy >s.json
-	cmp big big.copy
-	strace_agrees trace.txt s.json
-	[ "$(jq .measured.bytes_copied s.json)" -eq $size ]
-	BYTES_USER=$(jq .measured.bytes_user_kernel s.json)
-	BYTES_MEMCPY=$(jq .measured.bytes_memcpy s.json)
-	tree200 tree
-	strace -f -c -o trace2.txt "$ZCP" -r --stats=json --method="$m" tree tree.copy >s2.json
-	diff -r tree tree.copy
-	strace_agrees trace2.txt s2.json
-	[ "$(jq .measured.files s2.json)" -eq 200 ]
-	[ "$(jq -r '[.files[].method] | unique | join(",")' s2.json)" = "$m" ]
+	agree "$1" .
 }
 
 @test "sendfile: counts agree with strace, 0 bytes across the boundary" {
-	agree sendfile
+	agree_here sendfile
 	[ "$BYTES_USER" -eq 0 ]
 	[ "$BYTES_MEMCPY" -eq 0 ]
 }
 
 @test "uring_splice: counts agree with strace (ring, pipes, io_uring_enter), 0 bytes across" {
-	agree uring_splice
+	agree_here uring_splice
 	[ "$BYTES_USER" -eq 0 ]
 	[ "$BYTES_MEMCPY" -eq 0 ]
 	# one ring for the run, whatever the number of files
@@ -423,7 +400,7 @@ agree() {
 }
 
 @test "mmap: counts agree with strace; one copy of each byte in user space" {
-	agree mmap
+	agree_here mmap
 	# a destination open write-only is written from the mapping
 	[ $((BYTES_USER + BYTES_MEMCPY)) -eq $((256 * MIB)) ]
 	# one open for reading too is mapped: memcpy, nothing through write(2)

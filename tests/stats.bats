@@ -10,32 +10,6 @@ setup() {
 }
 teardown() { zcp_teardown; }
 
-mktree() {
-	local i
-	mkdir -p "$1"
-	for i in $(seq 1 200); do
-		mkdir -p "$1/d$((i % 7))"
-		head -c $((i * 131)) /dev/urandom >"$1/d$((i % 7))/f$i"
-	done
-}
-
-# agree METHOD DIR: a 256 MiB file and a 200-file tree in DIR.
-agree() {
-	local m=$1 d=$2 size=$((256 << 20))
-	mkrand "$d/big" $size
-	strace -f -c -o "$d/trace.txt" "$ZCP" --stats=json --method="$m" "$d/big" "$d/big.copy" >"$d/s.json"
-	cmp "$d/big" "$d/big.copy"
-	strace_agrees "$d/trace.txt" "$d/s.json"
-	[ "$(jq .measured.bytes_copied "$d/s.json")" -eq $size ]
-	BYTES_USER=$(jq .measured.bytes_user_kernel "$d/s.json")
-	mktree "$d/tree"
-	strace -f -c -o "$d/trace2.txt" "$ZCP" -r --stats=json --method="$m" "$d/tree" "$d/tree.copy" >"$d/s2.json"
-	diff -r "$d/tree" "$d/tree.copy"
-	strace_agrees "$d/trace2.txt" "$d/s2.json"
-	[ "$(jq .measured.files "$d/s2.json")" -eq 200 ]
-	[ "$(jq '.files | length' "$d/s2.json")" -eq 200 ]
-}
-
 @test "rw: counts agree with strace, 2 x size across the boundary" {
 	need_plain_build
 	agree rw "$T"
@@ -59,7 +33,7 @@ agree() {
 
 @test "counts agree with -v and text output too (the messages are writes)" {
 	need_plain_build
-	mktree t
+	mk_tree200 t
 	strace -f -c -o trace.txt "$ZCP" -rv --stats=json t t2 >out.txt
 	# the JSON report is the last line; before it a line per file and directory (1 + 7 + 200)
 	tail -n 1 out.txt >s.json
