@@ -6,6 +6,7 @@
  * `make bench` measured (see README.md, "Choosing a method").
  */
 #include "method.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <string.h>
@@ -34,6 +35,13 @@ const struct copy_method *method_find(const char *name)
 		if (strcmp(method_table[i]->name, name) == 0)
 			return method_table[i];
 	return NULL;
+}
+
+void method_kernel_moved(struct copy_job *job, uint64_t n)
+{
+	stats_bytes(n, 0, 0);
+	job->moved += n;
+	job->written += n;
 }
 
 bool method_unsupported(int err)

@@ -73,6 +73,9 @@ extern const struct copy_method *const method_table[];
 extern const unsigned method_count;
 
 const struct copy_method *method_find(const char *name);
+/* n bytes went from source to destination inside the kernel in one call:
+ * taken, written, and counted as copied, none across the boundary. */
+void method_kernel_moved(struct copy_job *job, uint64_t n);
 /* True for the errors that mean "this method cannot work here". */
 bool method_unsupported(int err);
 

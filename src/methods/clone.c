@@ -35,9 +35,7 @@ static int clone_copy(struct copy_job *job, int64_t len)
 		return err;
 	job->src.off = job->src.st.st_size;
 	job->dst.off = job->src.st.st_size;
-	job->moved = (uint64_t)job->src.st.st_size;
-	job->written = job->moved;
-	stats_bytes(job->moved, 0, 0);
+	method_kernel_moved(job, (uint64_t)job->src.st.st_size);
 	return 0;
 }
 

@@ -33,9 +33,7 @@ static int copy_range_copy(struct copy_job *job, int64_t len)
 			return (int)n;
 		if (n == 0)
 			break;
-		stats_bytes((uint64_t)n, 0, 0);
-		job->moved += (uint64_t)n;
-		job->written += (uint64_t)n;
+		method_kernel_moved(job, (uint64_t)n);
 		if (len > 0)
 			len -= n;
 	}

@@ -64,9 +64,7 @@ static int sendfile_copy(struct copy_job *job, int64_t len)
 		}
 		if (n == 0)
 			break;	/* end of the source */
-		stats_bytes((uint64_t)n, 0, 0);
-		job->moved += (uint64_t)n;
-		job->written += (uint64_t)n;
+		method_kernel_moved(job, (uint64_t)n);
 		if (job->dst.off >= 0)
 			job->dst.off += n;
 		if (len > 0)
