@@ -135,6 +135,10 @@ int main(int argc, char **argv)
 	}
 	ctx.dir_mode = target != NULL;
 	bool stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
+	if (stdout_is_data && o->atomic) {
+		util_error(0, "--atomic cannot write standard output: name the destination file");
+		return 1;
+	}
 
 	if (!target) {
 		struct cp_opts no_backup = *o;
