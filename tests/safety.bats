@@ -212,3 +212,44 @@ teardown() { zcp_teardown; }
 	strace -f -c -o trace2 "$ZCP" -r src dst2
 	! grep -qw fsync trace2
 }
+
+# zcp_paused_at_open CMD...: run CMD under strace with its first openat
+# (the source's) held for 10 s; returns once zcp is stopped in that call,
+# with STRACE_PID set. Deterministic: /proc says where zcp is.
+zcp_paused_at_open() {
+	ASAN_OPTIONS=detect_leaks=0 command strace -f -o trace -e trace=openat \
+		-e inject=openat:delay_enter=10000000:when=1 "$@" >out 2>err 3>&- &
+	STRACE_PID=$!
+	local i zpid=
+	for i in $(seq 1 500); do
+		zpid=$(pgrep -P "$STRACE_PID" | head -1)
+		[ -n "$zpid" ] && [ "$(cut -d' ' -f1 "/proc/$zpid/syscall" 2>/dev/null)" = 257 ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+@test "a source swapped for a symlink between lstat and open is not followed" {
+	echo secret >secret
+	echo data >src
+	zcp_paused_at_open "$ZCP" -P src dst
+	mv src src.old
+	ln -s secret src
+	rc=0
+	wait "$STRACE_PID" || rc=$?
+	[ "$rc" = 1 ]
+	[ "$(cat err)" = "zcp: cannot open 'src' for reading: Too many levels of symbolic links" ]
+	[ ! -e dst ]
+}
+
+@test "a source swapped for another file between lstat and open is skipped, as cp does" {
+	echo data >src
+	echo other >other
+	zcp_paused_at_open "$ZCP" src dst
+	mv other src
+	rc=0
+	wait "$STRACE_PID" || rc=$?
+	[ "$rc" = 1 ]
+	[ "$(cat err)" = "zcp: skipping file 'src', as it was replaced while being copied" ]
+	[ ! -e dst ]
+}
