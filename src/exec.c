@@ -34,7 +34,7 @@ static int exec_end_init(struct endpoint *e, const struct exec_end *x)
 		e->off = exec_position(x->fd, &e->st);
 	else
 		e->off = S_ISREG(e->st.st_mode) || S_ISBLK(e->st.st_mode) ? 0 : -1;
-	return plan_classify(e);
+	return endpoint_classify(e);
 }
 
 int exec_job_init(struct copy_job *job, const struct exec_end *src, const struct exec_end *dst,

@@ -6,12 +6,15 @@
  *   opts.c          the options (popt), --help
  *   cp.c            cp's rules for one operand: same file, overwrite, -n/-u/-i
  *   create.c        make a destination: data file, directory, symlink, special
+ *   dest.c          a destination data file: open, put in place (--atomic), undo
+ *   inflight.c      files in flight, undone when a fatal signal comes
  *   backup.c        --backup, --suffix
  *   meta.c          -p, --preserve: times, owner, xattrs, mode
  *   walk.c          read one directory through its fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
  *   exec.c          the executor: one copy job through its plan, fallbacks
- *   plan.c          classify both ends, order the methods with reasons
+ *   endpoint.c      what one end of a copy is: kind, file system, trusted size
+ *   plan.c          order the methods for a pair, with reasons
  *   method.c        the ordered method table; facts learned per file system
  *   methods/NAME.c  one copy method each: clone, copy_range, sendfile,
  *                   uring_splice, mmap, rw
