@@ -89,9 +89,9 @@ static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
  * (lstat'ed when lstat is set). 1: yes; 0: "are the same file"; 2: yes,
  * and there is nothing to do (two hard-linked symlinks).
  */
-static int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
-			   const struct stat *sst, const struct cp_path *dst,
-			   const struct stat *dst_sb)
+int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
+		    const struct stat *sst, const struct cp_path *dst,
+		    const struct stat *dst_sb)
 {
 	bool same = same_inode(sst, dst_sb), same_link;
 	struct stat src_l, dst_l, s, d;
@@ -177,9 +177,8 @@ static void cp_verbose(const struct cp_opts *o, const struct cp_path *src,
  * -n, -u, -i, backups and --remove-destination. Returns 1 to skip the
  * file quietly, 0 to go on (*gone: dst no longer exists), or -errno.
  */
-static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		      const struct cp_path *dst, const struct stat *dlst, bool *gone,
-		      char **backup)
+int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+	       const struct cp_path *dst, const struct stat *dlst, bool *gone, char **backup)
 {
 	const struct cp_opts *o = ctx->o;
 	struct stat dst_st = *dlst;
