@@ -32,26 +32,45 @@ mkrand() {
 	head -c "$2" /dev/urandom >"$1"
 }
 
-# mount_tmpfs DIR [SIZE]
+# mount_tmpfs DIR [SIZE]. A mount that fails fails the test (its return
+# status, under bats' set -e), with the reason on stderr: never a skip.
 mount_tmpfs() {
 	mkdir -p "$1"
-	mount -t tmpfs -o "size=${2:-512m}" tmpfs "$1" || return 1
+	mount -t tmpfs -o "size=${2:-512m}" tmpfs "$1" || {
+		echo "mount_tmpfs: cannot mount a tmpfs on $1" >&2
+		return 1
+	}
 	MOUNTS+=("$1")
 }
 
-# mount_image FSTYPE DIR [SIZE]: a loop-mounted file system image.
+# mount_image FSTYPE DIR [SIZE]: a loop-mounted file system image. As
+# mount_tmpfs, a failure (mkfs missing or failing, mount failing) fails the
+# test; a kernel without FSTYPE is the caller's skip (need_fs).
 mount_image() {
-	local fs=$1 dir=$2 size=${3:-1G} img
+	local fs=$1 dir=$2 size=${3:-1G} img out
 	img="$T/.$fs.img"
 	truncate -s "$size" "$img"
 	case $fs in
-	btrfs) mkfs.btrfs -q "$img" >/dev/null 2>&1 || return 1 ;;
-	xfs) mkfs.xfs -q "$img" >/dev/null 2>&1 || return 1 ;;
-	ext4) mkfs.ext4 -q -F "$img" >/dev/null 2>&1 || return 1 ;;
-	esac
+	btrfs) out=$(mkfs.btrfs -q "$img" 2>&1) ;;
+	xfs) out=$(mkfs.xfs -q "$img" 2>&1) ;;
+	ext4) out=$(mkfs.ext4 -q -F "$img" 2>&1) ;;
+	esac || {
+		echo "mount_image: mkfs.$fs failed: $out" >&2
+		return 1
+	}
 	mkdir -p "$dir"
-	mount -o loop "$img" "$dir" 2>/dev/null || return 1
+	out=$(mount -o loop "$img" "$dir" 2>&1) || {
+		echo "mount_image: cannot loop-mount the $fs image on $dir: $out" >&2
+		return 1
+	}
 	MOUNTS+=("$dir")
+}
+
+# need_fs FSTYPE: skip when the kernel cannot mount FSTYPE (not built, no
+# module): the one reason a test on that file system may not run.
+need_fs() {
+	grep -qw "$1" /proc/filesystems || modprobe "$1" 2>/dev/null || true
+	grep -qw "$1" /proc/filesystems || skip "the kernel has no $1 file system"
 }
 
 need_root() {
