@@ -90,8 +90,8 @@ int main(int argc, char **argv)
 
 	/* Large blocks from the heap, not mmap: zcp's own mmaps are its methods'. */
 	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-	o->umask = umask(0);
-	umask(o->umask);
+	o->umask = sys_umask(0);
+	sys_umask(o->umask);
 	o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
 	if (!o->suffix || !*o->suffix || strchr(o->suffix, '/'))
 		o->suffix = "~";
