@@ -6,6 +6,7 @@
 #include "create.h"
 #include "dryrun.h"
 #include "meta.h"
+#include "report.h"
 #include "sys.h"
 #include "util.h"
 #include "walk.h"
@@ -303,14 +304,18 @@ static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct st
 			   util_quote(dst->path));
 		return -EEXIST;
 	}
+	stats_file_begin();
 	fd = create_open_src(src, sst, follow);
 	if (fd < 0) {
 		create_src_error(src, fd);
-		return fd;
+		err = fd;
+	} else {
+		err = create_data(ctx, src, sst, fd, dst, NULL);
+		if (src->name)
+			sys_close(fd);
 	}
-	err = create_data(ctx, src, sst, fd, dst, NULL);
-	if (src->name)
-		sys_close(fd);
+	stats_file_end();
+	report_file(src->path, dst->path);
 	return err;
 }
 
@@ -423,11 +428,14 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		    !(track_links && inomap_get(&ctx->links, sst.st_dev, sst.st_ino));
 	int src_fd = -1;
 	if (data) {
+		/* Each data file is a unit of --stats: its own calls, opens to closes. */
+		stats_file_begin();
 		src_fd = create_open_src(src, &sst, follow);
 		if (src_fd < 0) {
 			cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
 			create_src_error(src, src_fd);
-			return src_fd;
+			err = src_fd;
+			goto out_close_src;
 		}
 	}
 	if (exists) {
@@ -478,6 +486,10 @@ out_close_src:
 	free(backup);
 	if (src_fd >= 0 && src->name)
 		sys_close(src_fd);
+	if (data) {
+		stats_file_end();
+		report_file(src->path, dst->path);
+	}
 	return err;
 }
 

@@ -3,7 +3,6 @@
 #include "dest.h"
 #include "explain.h"
 #include "meta.h"
-#include "report.h"
 #include "sys.h"
 #include "util.h"
 
@@ -126,9 +125,8 @@ static void create_atomic_inherit(const struct cp_opts *o, int fd, const struct 
 		sys_fchmod(fd, dlst->st_mode & 07777);
 }
 
-static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
-			   const struct stat *sst, int src_fd, const struct cp_path *dst,
-			   const struct stat *dlst)
+int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		int src_fd, const struct cp_path *dst, const struct stat *dlst)
 {
 	const struct cp_opts *o = ctx->o;
 	struct dest d = { .fd = STDOUT_FILENO, .slot = -1 };
@@ -212,18 +210,6 @@ out_abort:
 	return err;
 }
 
-/* Each data file is a unit of --stats: its own calls, opens to closes. */
-int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		int src_fd, const struct cp_path *dst, const struct stat *dlst)
-{
-	int err;
-
-	stats_file_begin();
-	err = create_data_run(ctx, src, sst, src_fd, dst, dlst);
-	stats_file_end();
-	report_file(src->path, dst->path);
-	return err;
-}
 
 int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 	       bool follow, const struct cp_path *dst, bool exists)
