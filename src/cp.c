@@ -240,14 +240,6 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 		*gone = true;
 		return 0;
 	}
-	if (S_ISLNK(dlst->st_mode)) {
-		struct stat st;
-		if (sys_fstatat(dst->dirfd, dst->name, &st, 0) != 0) {
-			util_error(0, "not writing through dangling symlink %s",
-				   util_quote(dst->path));
-			return -ENOENT;
-		}
-	}
 	return 0;
 }
 
@@ -310,7 +302,7 @@ static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct st
 		create_src_error(src, fd);
 		err = fd;
 	} else {
-		err = create_data(ctx, src, sst, fd, dst, NULL);
+		err = create_data(ctx, src, sst, fd, dst, NULL, NULL);
 		if (src->name)
 			sys_close(fd);
 	}
@@ -325,7 +317,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	const struct cp_opts *o = ctx->o;
 	bool follow = o->deref == DEREF_ALWAYS || (o->deref == DEREF_CMDLINE && cmdline);
 	bool exists, gone = false;
-	struct stat sst, dlst;
+	struct stat sst, dlst, made_st;
 	struct cp_id *made;
 	char *backup = NULL;
 	int err;
@@ -366,7 +358,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				   (o->recursive || S_ISDIR(sst.st_mode) || S_ISLNK(sst.st_mode))) ||
 				  o->backup != BACKUP_OFF || o->remove_dest;
 		struct stat dst_sb = dlst;
-		if (lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0) {
+		/* A dangling symlink is, to cp, a destination that does not exist. */
+		bool dst_known = lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
+		if (dst_known) {
 			/* Standard input is compared by what it is, not by name. */
 			int ok = src->name ? cp_same_file_ok(o, src, &sst, dst, &dst_sb)
 					   : !same_inode(&sst, &dst_sb);
@@ -378,16 +372,25 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			if (ok == 2)
 				return 0;
 		}
-		made = inomap_get(&ctx->created, dlst.st_dev, dlst.st_ino);
-		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino) {
+		made = dst_known ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino) : NULL;
+		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino &&
+		    (S_ISDIR(sst.st_mode) || (cmdline && o->backup == BACKUP_OFF))) {
 			util_error(0, "warning: source %s %s specified more than once",
 				   S_ISDIR(sst.st_mode) ? "directory" : "file",
 				   util_quote(src->path));
 			return 0;
 		}
-		if (made && !S_ISDIR(sst.st_mode)) {
+		/* As cp: what an earlier operand made is not overwritten by a
+		 * later one (entries met while merging directories are). */
+		if (made && cmdline && !S_ISDIR(dst_sb.st_mode) && o->backup != BACKUP_NUMBERED) {
 			util_error(0, "will not overwrite just-created %s with %s",
 				   util_quote(dst->path), util_quote(src->path));
+			return -EEXIST;
+		}
+		if (cmdline && o->backup == BACKUP_OFF && S_ISLNK(dlst.st_mode) &&
+		    inomap_get(&ctx->created, dlst.st_dev, dlst.st_ino)) {
+			util_error(0, "will not copy %s through just-created symlink %s",
+				   util_quote(src->path), util_quote(dst->path));
 			return -EEXIST;
 		}
 		/* A symlink to a directory is not one to merge into (-r) or
@@ -469,6 +472,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		break;
 	case S_IFLNK:
 		err = create_symlink(ctx, src, &sst, dst);
+		if (!err && cmdline && sys_fstatat(dst->dirfd, dst->name, &made_st,
+						   AT_SYMLINK_NOFOLLOW) == 0)
+			cp_remember(ctx, &made_st, &sst);
 		break;
 	case S_IFIFO:
 	case S_IFCHR:
@@ -477,7 +483,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		err = create_special(ctx, &sst, dst);
 		break;
 	default:
-		err = create_data(ctx, src, &sst, src_fd, dst, exists ? &dlst : NULL);
+		err = create_data(ctx, src, &sst, src_fd, dst, exists ? &dlst : NULL, &made_st);
+		if (!err && cmdline)
+			cp_remember(ctx, &made_st, &sst);
 		break;
 	}
 	if (!err && track_links)

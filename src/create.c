@@ -126,7 +126,7 @@ static void create_atomic_inherit(const struct cp_opts *o, int fd, const struct 
 }
 
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		int src_fd, const struct cp_path *dst, const struct stat *dlst)
+		int src_fd, const struct cp_path *dst, const struct stat *dlst, struct stat *made)
 {
 	const struct cp_opts *o = ctx->o;
 	struct dest d = { .fd = STDOUT_FILENO, .slot = -1 };
@@ -140,11 +140,17 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 			.exists = dlst != NULL,
 			.link = dlst && S_ISLNK(dlst->st_mode),
 			.atomic = o->atomic, .force = o->force, .verbose = o->verbose,
+			/* As cp: only POSIXLY_CORRECT writes through a dangling symlink. */
+			.dangling = getenv("POSIXLY_CORRECT") != NULL,
 		};
 		err = create_atomic_ok(o, dst, dlst);
 		if (err)
 			return err;
 		err = dest_open(&d, dst->dirfd, dst->name, dst->path, &how);
+		if (err == -ENOENT && how.link && !how.dangling) {
+			util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
+			return err;
+		}
 		if (err) {
 			util_error(err, "cannot create regular file %s", util_quote(dst->path));
 			return err;
@@ -188,7 +194,8 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 			sys_lseek(d.fd, job.dst.off, SEEK_SET);
 		return 0;
 	}
-	cp_remember(ctx, &job.dst.st, sst);
+	if (made)
+		*made = job.dst.st;
 	if (o->atomic && dlst)
 		create_atomic_inherit(o, d.fd, dlst, &job.dst.st);
 	{
