@@ -185,18 +185,33 @@ teardown() { zcp_teardown; }
 	[ -z "$(find dst -name '.*zcp*')" ]
 }
 
+# openat_nth PATTERN CMD...: run CMD under strace once and print which
+# openat (1, 2, ...) is the first to match PATTERN: the C library and the
+# sanitizer runtimes open files of their own before zcp's, so the number
+# is counted, not assumed. Run it on a scratch copy: CMD really runs.
+openat_nth() {
+	local pat=$1
+	shift
+	strace -f -o nth.trace -e trace=openat "$@" >/dev/null 2>&1 || true
+	grep -n -m1 -E "$pat" <(grep 'openat(' nth.trace) | cut -d: -f1
+}
+
 @test "--atomic without O_TMPFILE uses a hidden name, then rename" {
-	# The O_TMPFILE open is the second openat (the source is the first);
-	# strace makes it fail as a file system without O_TMPFILE would.
+	# strace makes the O_TMPFILE open fail, as on a file system without it.
 	echo old >e
 	mkrand s 300000
+	cp e e.keep
+	n=$(openat_nth O_TMPFILE "$ZCP" --atomic s e)
+	[ -n "$n" ]
+	cp e.keep e
+	rm e.keep nth.trace
 	strace -f -o trace -e trace=openat,rename,renameat,renameat2 \
-		-e inject=openat:error=EOPNOTSUPP:when=2 "$ZCP" --atomic s e
+		-e inject=openat:error=EOPNOTSUPP:when="$n" "$ZCP" --atomic s e
 	grep -q 'O_TMPFILE.*EOPNOTSUPP.*(INJECTED)' trace
 	grep -q 'renameat.*"\.e\.zcp[0-9a-f]*", AT_FDCWD, "e"' trace
 	cmp s e
 	strace -f -o trace -e trace=openat,rename,renameat,renameat2,linkat \
-		-e inject=openat:error=EOPNOTSUPP:when=2 "$ZCP" --atomic s new
+		-e inject=openat:error=EOPNOTSUPP:when="$n" "$ZCP" --atomic s new
 	grep -q 'O_TMPFILE.*EOPNOTSUPP.*(INJECTED)' trace
 	grep -q 'renameat2(.*"new", RENAME_NOREPLACE) = 0' trace
 	cmp s new
@@ -213,12 +228,14 @@ teardown() { zcp_teardown; }
 	! grep -qw fsync trace2
 }
 
-# zcp_paused_at_open CMD...: run CMD under strace with its first openat
+# zcp_paused_at_open N CMD...: run CMD under strace with its Nth openat
 # (the source's) held for 10 s; returns once zcp is stopped in that call,
 # with STRACE_PID set. Deterministic: /proc says where zcp is.
 zcp_paused_at_open() {
+	local n=$1
+	shift
 	ASAN_OPTIONS=detect_leaks=0 command strace -f -o trace -e trace=openat \
-		-e inject=openat:delay_enter=10000000:when=1 "$@" >out 2>err 3>&- &
+		-e inject=openat:delay_enter=10000000:when="$n" "$@" >out 2>err 3>&- &
 	STRACE_PID=$!
 	local i zpid=
 	for i in $(seq 1 500); do
@@ -232,7 +249,9 @@ zcp_paused_at_open() {
 @test "a source swapped for a symlink between lstat and open is not followed" {
 	echo secret >secret
 	echo data >src
-	zcp_paused_at_open "$ZCP" -P src dst
+	n=$(openat_nth '"src"' "$ZCP" -P src dst)
+	rm dst
+	zcp_paused_at_open "$n" "$ZCP" -P src dst
 	mv src src.old
 	ln -s secret src
 	rc=0
@@ -245,7 +264,9 @@ zcp_paused_at_open() {
 @test "a source swapped for another file between lstat and open is skipped, as cp does" {
 	echo data >src
 	echo other >other
-	zcp_paused_at_open "$ZCP" src dst
+	n=$(openat_nth '"src"' "$ZCP" src dst)
+	rm dst
+	zcp_paused_at_open "$n" "$ZCP" src dst
 	mv other src
 	rc=0
 	wait "$STRACE_PID" || rc=$?
