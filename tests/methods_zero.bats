@@ -374,8 +374,8 @@ fuse_short_file() {
 	run zcp --method=mmap fm/file out3
 	[ "$status" -eq 1 ]
 	assert_output --partial "error reading 'fm/file': Input/output error"
-	[ "$(stat -c %s out3)" -le $((20 * MIB)) ]
-	cmp -n "$(stat -c %s out3)" out3 back
+	# a file zcp created and could not finish is not left behind
+	[ ! -e out3 ]
 	run bash -c "'$ZCP' --method=mmap fm/file - | cat >out4; exit \${PIPESTATUS[0]}"
 	[ "$status" -eq 1 ]
 }
