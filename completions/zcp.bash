@@ -10,7 +10,7 @@ _zcp_long_opts='--archive --backup --force --interactive --dereference
 	--no-clobber --no-dereference --preserve --no-preserve= --parents
 	--recursive --reflink --remove-destination --sparse= --suffix=
 	--target-directory= --no-target-directory --update --verbose
-	--method= --explain --debug --dry-run --stats --bench --help --version'
+	--atomic --fsync --method= --explain --debug --dry-run --stats --bench --help --version'
 _zcp_short_opts='-a -b -d -f -i -H -L -n -P -p -R -r -S -t -T -u -v'
 
 # The methods, in zcp's default order: from `zcp --help' when zcp runs,

@@ -88,14 +88,25 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name)
 	return out;
 }
 
-int backup_make(const struct cp_opts *o, const struct cp_path *dst, char **name_out)
+int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
+		char **name_out)
 {
 	char *name = backup_name(o, dst->dirfd, dst->name), *path;
-	int err;
+	int err = -EPERM;
 
 	if (!name)
 		return -ENOMEM;
-	err = sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
+	/* keep: a second name for the file, which stays where it is until
+	 * the copy replaces it in one rename; where the file system has no
+	 * hard links, the rename of old. A backup that exists is replaced,
+	 * as rename would. */
+	if (keep) {
+		err = sys_linkat(dst->dirfd, dst->name, dst->dirfd, name, 0);
+		if (err == -EEXIST && sys_unlinkat(dst->dirfd, name, 0) == 0)
+			err = sys_linkat(dst->dirfd, dst->name, dst->dirfd, name, 0);
+	}
+	if (err)
+		err = sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
 	if (err) {
 		free(name);
 		return err;

@@ -9,8 +9,10 @@
 int backup_parse(const char *word);
 /* The name NAME's backup would take (malloc'd), NULL on no memory. */
 char *backup_name(const struct cp_opts *o, int dirfd, const char *name);
-/* Rename dst to its backup name; *name_out (malloc'd) is that name as a path.
+/* Rename dst to its backup name (keep: link it there, dst stays); *name_out
+ * (malloc'd) is that name as a path.
  * 0 or -errno. */
-int backup_make(const struct cp_opts *o, const struct cp_path *dst, char **name_out);
+int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
+		char **name_out);
 
 #endif

@@ -173,17 +173,15 @@ static void cp_verbose(const struct cp_opts *o, const struct cp_path *src,
 }
 
 /*
- * The destination exists and is not a directory we merge into: apply
- * -n, -u, -i, backups and --remove-destination. Returns 1 to skip the
- * file quietly, 0 to go on (*gone: dst no longer exists), or -errno.
+ * The destination exists and is not a directory we merge into: may it be
+ * replaced at all (-n, -u, -i)? 1 to skip the file quietly, 0 to go on.
+ * Nothing is changed yet: the source is opened before anything is.
  */
-static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		      const struct cp_path *dst, const struct stat *dlst, bool *gone,
-		      char **backup)
+static int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst,
+			  const struct cp_path *dst, const struct stat *dlst)
 {
 	const struct cp_opts *o = ctx->o;
 	struct stat dst_st = *dlst;
-	int err;
 
 	if (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE)
 		return 1;
@@ -196,22 +194,40 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 		return 1;
 	if (o->interactive == ASK_ALWAYS && !cp_ask(dst->path))
 		return 1;
+	return 0;
+}
+
+/*
+ * Make way for the copy over an existing destination: backups and
+ * --remove-destination. 0 to go on (*gone: dst no longer exists), or
+ * -errno after a message.
+ */
+static int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
+		      const struct stat *dlst, bool *gone, char **backup)
+{
+	const struct cp_opts *o = ctx->o;
+	/* --atomic puts the new file in place by rename(2): the old one
+	 * goes in the same step, and a backup is a second link to it. */
+	bool atomic = o->atomic && S_ISREG(sst->st_mode) &&
+		      (S_ISREG(dlst->st_mode) || S_ISLNK(dlst->st_mode));
+	int err;
+
 	if (o->backup != BACKUP_OFF) {
 		if (o->dry_run)
 			return 0;
-		err = backup_make(o, dst, backup);
+		err = backup_make(o, dst, atomic, backup);
 		if (err) {
 			util_error(err, "cannot backup %s", util_quote(dst->path));
 			return err;
 		}
-		*gone = true;
+		*gone = !atomic;
 		return 0;
 	}
 	/* Links and special files are made anew, never written through; nor
 	 * is a destination with other names when links are kept. */
 	bool recreate = !S_ISREG(sst->st_mode) && (o->recursive || S_ISLNK(sst->st_mode));
 	if (o->remove_dest || recreate || (o->preserve.links && dlst->st_nlink > 1)) {
-		if (o->dry_run)
+		if (o->dry_run || atomic)
 			return 0;
 		err = sys_unlinkat(dst->dirfd, dst->name, 0);
 		if (err && err != -ENOENT) {
@@ -223,11 +239,14 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 		*gone = true;
 		return 0;
 	}
-	if (S_ISLNK(dlst->st_mode) && dst_st.st_ino == dlst->st_ino) {
-		util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
-		return -ENOENT;
+	if (S_ISLNK(dlst->st_mode)) {
+		struct stat st;
+		if (sys_fstatat(dst->dirfd, dst->name, &st, 0) != 0) {
+			util_error(0, "not writing through dangling symlink %s",
+				   util_quote(dst->path));
+			return -ENOENT;
+		}
 	}
-	(void)src;
 	return 0;
 }
 
@@ -263,6 +282,38 @@ static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struc
 	return err;
 }
 
+/* Copied as data: a regular file, or without -r what a special file gives. */
+static bool cp_is_data(const struct cp_opts *o, const struct stat *st)
+{
+	return S_ISREG(st->st_mode) ||
+	       (!o->recursive && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode));
+}
+
+/* "-" as DEST: standard output, which may be the source itself
+ * (zcp f - >>f), compared by what it is. */
+static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct stat *sst,
+			bool follow, const struct cp_path *dst)
+{
+	struct stat out;
+	int fd, err;
+
+	if (sys_fstat(STDOUT_FILENO, &out) == 0 && (S_ISREG(out.st_mode) || S_ISBLK(out.st_mode)) &&
+	    same_inode(sst, &out)) {
+		util_error(0, "%s and %s are the same file", util_quote(src->path),
+			   util_quote(dst->path));
+		return -EEXIST;
+	}
+	fd = create_open_src(src, sst, follow);
+	if (fd < 0) {
+		create_src_error(src, fd);
+		return fd;
+	}
+	err = create_data(ctx, src, sst, fd, dst, NULL);
+	if (src->name)
+		sys_close(fd);
+	return err;
+}
+
 int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	    bool cmdline)
 {
@@ -293,7 +344,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	}
 	if (!dst->name)	/* "-": standard output */
 		return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, NULL)
-				  : create_data(ctx, src, &sst, dst, NULL);
+				  : cp_to_stdout(ctx, src, &sst, follow, dst);
 
 	err = sys_fstatat(dst->dirfd, dst->name, &dlst, AT_SYMLINK_NOFOLLOW);
 	if (err && err != -ENOENT) {
@@ -311,7 +362,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				  o->backup != BACKUP_OFF || o->remove_dest;
 		struct stat dst_sb = dlst;
 		if (lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0) {
-			int ok = cp_same_file_ok(o, src, &sst, dst, &dst_sb);
+			/* Standard input is compared by what it is, not by name. */
+			int ok = src->name ? cp_same_file_ok(o, src, &sst, dst, &dst_sb)
+					   : !same_inode(&sst, &dst_sb);
 			if (!ok) {
 				util_error(0, "%s and %s are the same file", util_quote(src->path),
 					   util_quote(dst->path));
@@ -352,11 +405,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				   util_quote(dst->path));
 			return -EISDIR;
 		}
-		err = cp_replace(ctx, src, &sst, dst, &dlst, &gone, &backup);
+		err = cp_may_replace(ctx, &sst, dst, &dlst);
 		if (err)
 			return err > 0 ? 0 : err;
-		if (gone)
-			exists = false;
 	}
 	if (o->dry_run)
 		return dryrun_node(ctx, src, &sst, follow, dst, exists ? &dlst : NULL);
@@ -366,6 +417,26 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	bool track_links = o->preserve.links && !S_ISDIR(sst.st_mode) &&
 			   (sst.st_nlink > 1 || o->deref == DEREF_ALWAYS ||
 			    (cmdline && o->deref == DEREF_CMDLINE));
+	/* Decide before destroying: the source is opened before a backup,
+	 * a removal or a truncation of the destination. */
+	bool data = cp_is_data(o, &sst) &&
+		    !(track_links && inomap_get(&ctx->links, sst.st_dev, sst.st_ino));
+	int src_fd = -1;
+	if (data) {
+		src_fd = create_open_src(src, &sst, follow);
+		if (src_fd < 0) {
+			cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
+			create_src_error(src, src_fd);
+			return src_fd;
+		}
+	}
+	if (exists) {
+		err = cp_replace(ctx, &sst, dst, &dlst, &gone, &backup);
+		if (err)
+			goto out_close_src;
+		if (gone)
+			exists = false;
+	}
 	if (track_links) {
 		bool replaced = false;
 		err = cp_link_again(ctx, &sst, dst, &replaced);
@@ -374,23 +445,20 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				cp_verbose(o, src, dst, backup);
 			if (!err && replaced && o->verbose)
 				printf("removed %s\n", util_quote(dst->path));
-			free(backup);
-			return err;
+			goto out_close_src;
 		}
 	}
 
 	if (S_ISDIR(sst.st_mode)) {
 		err = cp_cyclic(ctx, src, &sst);
-		if (err) {
-			free(backup);
-			return err;
-		}
+		if (err)
+			goto out_close_src;
 	}
 	cp_verbose(o, src, dst, backup);
-	free(backup);
-	switch (sst.st_mode & S_IFMT) {
+	switch (data ? S_IFREG : sst.st_mode & S_IFMT) {
 	case S_IFDIR:
-		return create_dir(ctx, src, &sst, follow, dst, false);
+		err = create_dir(ctx, src, &sst, follow, dst, false);
+		break;
 	case S_IFLNK:
 		err = create_symlink(ctx, src, &sst, dst);
 		break;
@@ -398,18 +466,18 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFSOCK:
-		if (o->recursive) {
-			err = create_special(ctx, &sst, dst);
-			break;
-		}
-		/* without -r, cp copies what the file gives */
-		__attribute__((fallthrough));
+		err = create_special(ctx, &sst, dst);
+		break;
 	default:
-		err = create_data(ctx, src, &sst, dst, exists ? &dlst : NULL);
+		err = create_data(ctx, src, &sst, src_fd, dst, exists ? &dlst : NULL);
 		break;
 	}
 	if (!err && track_links)
 		inomap_put(&ctx->links, sst.st_dev, sst.st_ino, util_xstrdup(dst->path));
+out_close_src:
+	free(backup);
+	if (src_fd >= 0 && src->name)
+		sys_close(src_fd);
 	return err;
 }
 

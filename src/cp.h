@@ -26,6 +26,7 @@ struct cp_preserve {
 struct cp_opts {
 	bool recursive, force, verbose, parents, remove_dest, no_target, debug;
 	bool explain, dry_run, stats_per_file;
+	bool atomic, fsync;	/* --atomic, --fsync */
 	enum cp_deref deref;
 	enum cp_interactive interactive;
 	enum cp_update update;

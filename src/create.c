@@ -1,5 +1,6 @@
 /* create.c: make each kind of destination, and hand data to the executor. */
 #include "create.h"
+#include "dest.h"
 #include "explain.h"
 #include "meta.h"
 #include "report.h"
@@ -55,105 +56,170 @@ static void create_data_error(const struct cp_ctx *ctx, const struct copy_job *j
 			   util_quote(job->dst.path));
 }
 
-static int create_open_dst(const struct cp_ctx *ctx, const struct cp_path *dst,
-			   const struct stat *sst, bool exists)
+/* Open the source that lstat (or stat, following) described, and make
+ * sure it is that file: one swapped for a symlink since is not followed,
+ * one swapped for another file is refused (-ESTALE), as cp refuses it. A
+ * device is opened without waiting (a serial line for its carrier), then
+ * made blocking. *sst is refreshed from the open file. The fd or -errno;
+ * the caller says what failed (create_src_error). */
+int create_open_src(const struct cp_path *src, struct stat *sst, bool follow)
 {
-	const char *slash = strrchr(dst->name, '/');
-	int fd;
+	bool dev = S_ISCHR(sst->st_mode) || S_ISBLK(sst->st_mode);
+	struct stat now;
+	int fd, err;
 
-	if (exists) {
-		fd = sys_openat(dst->dirfd, dst->name, O_WRONLY | O_TRUNC, 0);
-		if (fd >= 0 || !ctx->o->force)
-			return fd;
-		/* -f: a destination that cannot be opened is removed first. */
-		if (sys_unlinkat(dst->dirfd, dst->name, 0) < 0)
-			return fd;
-		if (ctx->o->verbose)
-			printf("removed %s\n", util_quote(dst->path));
+	if (!src->name)
+		return STDIN_FILENO;
+	fd = sys_openat(src->dirfd, src->name,
+			O_RDONLY | O_NOCTTY | (follow ? 0 : O_NOFOLLOW) | (dev ? O_NONBLOCK : 0), 0);
+	if (fd < 0)
+		return fd;
+	err = sys_fstat(fd, &now);
+	if (err)
+		goto out_close;
+	if (now.st_dev != sst->st_dev || now.st_ino != sst->st_ino ||
+	    (now.st_mode & S_IFMT) != (sst->st_mode & S_IFMT)) {
+		err = -ESTALE;
+		goto out_close;
 	}
-	if (slash && slash[1] == 0)
-		return -ENOTDIR;	/* "name/" must be a directory, as cp says */
-	return sys_openat(dst->dirfd, dst->name, O_WRONLY | O_CREAT | O_EXCL,
-			  ctx->o->preserve.mode_off ? 0666 : sst->st_mode & 0777);
+	if (dev && (err = sys_fcntl(fd, F_SETFL, O_RDONLY)) != 0)
+		goto out_close;
+	*sst = now;
+	return fd;
+out_close:
+	sys_close(fd);
+	return err;
+}
+
+void create_src_error(const struct cp_path *src, int err)
+{
+	if (err == -ESTALE)
+		util_error(0, "skipping file %s, as it was replaced while being copied",
+			   util_quote(src->path));
+	else
+		util_error(err, "cannot open %s for reading", util_quote(src->path));
+}
+
+/* --atomic replaces a regular file by rename: not a device or a fifo,
+ * which are written into, nor a symlink, unless it is to go anyway. */
+static int create_atomic_ok(const struct cp_opts *o, const struct cp_path *dst,
+			    const struct stat *dlst)
+{
+	if (!o->atomic || !dlst || S_ISREG(dlst->st_mode) ||
+	    (S_ISLNK(dlst->st_mode) && o->remove_dest))
+		return 0;
+	util_error(0, "cannot replace %s atomically: %s", util_quote(dst->path),
+		   S_ISLNK(dlst->st_mode) ? "it is a symbolic link (see --remove-destination)"
+					  : "not a regular file");
+	return -EINVAL;
+}
+
+/* An --atomic copy is a new inode: it takes the mode and owner of the
+ * file it replaces, as the in-place copy would have kept them. */
+static void create_atomic_inherit(const struct cp_opts *o, int fd, const struct stat *dlst,
+				  const struct stat *now)
+{
+	if (!o->preserve.owner && (now->st_uid != dlst->st_uid || now->st_gid != dlst->st_gid))
+		sys_fchown(fd, dlst->st_uid, dlst->st_gid);	/* best effort, as cp -p */
+	if (!o->preserve.mode && !o->preserve.mode_off &&
+	    (now->st_mode & 07777) != (dlst->st_mode & 07777))
+		sys_fchmod(fd, dlst->st_mode & 07777);
 }
 
 static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
-			   const struct stat *sst, const struct cp_path *dst,
+			   const struct stat *sst, int src_fd, const struct cp_path *dst,
 			   const struct stat *dlst)
 {
 	const struct cp_opts *o = ctx->o;
-	struct exec_opts eo = { .order = &o->order, .explain = o->explain, .dry_run = o->dry_run };
+	struct dest d = { .fd = STDOUT_FILENO, .slot = -1 };
 	struct copy_job job;
 	struct plan plan;
-	int src_fd, dst_fd, used, err, cerr;
+	int used = -1, err;
 
-	src_fd = src->name ? sys_openat(src->dirfd, src->name, O_RDONLY, 0) : STDIN_FILENO;
-	if (src_fd < 0) {
-		util_error(src_fd, "cannot open %s for reading", util_quote(src->path));
-		return src_fd;
+	if (dst->name) {
+		struct dest_how how = {
+			.mode = o->preserve.mode_off ? 0666 : sst->st_mode & 0777,
+			.exists = dlst != NULL,
+			.link = dlst && S_ISLNK(dlst->st_mode),
+			.atomic = o->atomic, .force = o->force, .verbose = o->verbose,
+		};
+		err = create_atomic_ok(o, dst, dlst);
+		if (err)
+			return err;
+		err = dest_open(&d, dst->dirfd, dst->name, dst->path, &how);
+		if (err) {
+			util_error(err, "cannot create regular file %s", util_quote(dst->path));
+			return err;
+		}
 	}
-	dst_fd = dst->name ? create_open_dst(ctx, dst, sst, dlst != NULL) : STDOUT_FILENO;
-	if (dst_fd < 0) {
-		util_error(dst_fd, "cannot create regular file %s", util_quote(dst->path));
-		err = dst_fd;
-		goto out_close_src;
-	}
-
 	err = exec_job_init(&job,
 			    &(struct exec_end){ .fd = src_fd, .path = src->path, .st = sst,
 						.inherited = !src->name },
-			    &(struct exec_end){ .fd = dst_fd, .path = dst->path,
+			    &(struct exec_end){ .fd = d.fd, .path = dst->path,
 						.inherited = !dst->name,
-						.is_new = dst->name && !dlst },
+						.is_new = dst->name && (!dlst || o->atomic) },
 			    o->sparse, o->reflink == REFLINK_ALWAYS, o->reflink == REFLINK_NEVER);
 	if (err) {
 		util_error(err, "cannot stat %s", util_quote(job.err_side == JOB_ERR_READ
 							   ? src->path : dst->path));
-		goto out_close_dst;
+		goto out_abort;
 	}
-
-	err = exec_copy(&job, &plan, &eo, &used);
+	/* Decide before destroying: a pair no method can serve leaves an
+	 * existing destination as it was. */
+	err = exec_plan(&job, &plan, &o->order);
+	if (!err && dst->name) {
+		err = dest_begin(&d, job.dst.kind == KIND_REGULAR);
+		if (err) {
+			util_error(err, "cannot truncate %s", util_quote(dst->path));
+			goto out_abort;
+		}
+		if (d.truncated)
+			job.dst.st.st_size = job.dst.st.st_blocks = 0;
+	}
+	if (!err)
+		err = exec_run(&job, &plan, &used);
 	explain_file(o, &job, &plan, used);
 	if (err) {
 		create_data_error(ctx, &job, &plan, used, err);
-		goto out_close_dst;
+		goto out_abort;
 	}
 	if (!src->name && job.src.off >= 0)
 		sys_lseek(src_fd, job.src.off, SEEK_SET);
 	if (!dst->name) {
 		if (job.dst.off >= 0)
-			sys_lseek(dst_fd, job.dst.off, SEEK_SET);
+			sys_lseek(d.fd, job.dst.off, SEEK_SET);
 		return 0;
 	}
 	cp_remember(ctx, &job.dst.st, sst);
+	if (o->atomic && dlst)
+		create_atomic_inherit(o, d.fd, dlst, &job.dst.st);
 	{
 		struct meta_node ms = { .fd = src_fd, .path = src->path };
-		struct meta_node md = { .fd = dst_fd, .path = dst->path };
+		struct meta_node md = { .fd = d.fd, .path = dst->path };
 		err = meta_apply(o, sst, &ms, &md, (mode_t)-1);
 	}
-
-out_close_dst:
-	if (dst->name) {
-		cerr = sys_close(dst_fd);
-		if (cerr && !err) {
-			util_error(cerr, "failed to close %s", util_quote(dst->path));
-			err = cerr;
-		}
+	/* The data is a true copy: only --atomic holds it back for an
+	 * attribute that could not be kept. */
+	if (err && o->atomic)
+		goto out_abort;
+	{
+		int cerr = dest_commit(&d, o->fsync);
+		return err ? err : cerr;
 	}
-out_close_src:
-	if (src->name)
-		sys_close(src_fd);
+out_abort:
+	if (dst->name)
+		dest_abort(&d);
 	return err;
 }
 
 /* Each data file is a unit of --stats: its own calls, opens to closes. */
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		const struct cp_path *dst, const struct stat *dlst)
+		int src_fd, const struct cp_path *dst, const struct stat *dlst)
 {
 	int err;
 
 	stats_file_begin();
-	err = create_data_run(ctx, src, sst, dst, dlst);
+	err = create_data_run(ctx, src, sst, src_fd, dst, dlst);
 	stats_file_end();
 	report_file(src->path, dst->path);
 	return err;

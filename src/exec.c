@@ -34,7 +34,7 @@ static int exec_end_init(struct endpoint *e, const struct exec_end *x)
 		e->off = exec_position(x->fd, &e->st);
 	else
 		e->off = S_ISREG(e->st.st_mode) || S_ISBLK(e->st.st_mode) ? 0 : -1;
-	return plan_classify(e);
+	return endpoint_classify(e);
 }
 
 int exec_job_init(struct copy_job *job, const struct exec_end *src, const struct exec_end *dst,
@@ -100,7 +100,7 @@ static int exec_extents(struct copy_job *job, const struct copy_method *m)
 	return 0;
 }
 
-static int exec_run(struct copy_job *job, const struct copy_method *m)
+static int exec_method(struct copy_job *job, const struct copy_method *m)
 {
 	int64_t len = job->src.size_trusted ? job->src.st.st_size - job->src.off : -1;
 
@@ -115,16 +115,18 @@ static bool exec_fs_fact(int err)
 	return err == -EXDEV || err == -EOPNOTSUPP || err == -ENOSYS;
 }
 
-int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o,
-	      int *used)
+int exec_plan(struct copy_job *job, struct plan *plan, const struct plan_order *order)
+{
+	plan_make(plan, job, order);
+	return plan_next(plan, -1) >= 0 ? 0 : -ENOTSUP;
+}
+
+int exec_run(struct copy_job *job, struct plan *plan, int *used)
 {
 	off_t src_off = job->src.off, dst_off = job->dst.off;
 	int i, err = -ENOTSUP;
 
-	plan_make(plan, job, o->order);
 	*used = -1;
-	if (o->dry_run)
-		return 0;
 	for (i = plan_next(plan, -1); i >= 0; i = plan_next(plan, i)) {
 		struct plan_step *s = &plan->steps[i];
 
@@ -133,7 +135,7 @@ int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o
 		job->written = 0;
 		job->src.off = src_off;
 		job->dst.off = dst_off;
-		err = exec_run(job, s->m);
+		err = exec_method(job, s->m);
 		if (!err) {
 			s->state = STEP_USED;
 			*used = i;
@@ -162,4 +164,14 @@ int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o
 			return err;
 	}
 	return 0;
+}
+
+int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o,
+	      int *used)
+{
+	plan_make(plan, job, o->order);
+	*used = -1;
+	if (o->dry_run)
+		return 0;
+	return exec_run(job, plan, used);
 }

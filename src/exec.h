@@ -25,6 +25,13 @@ struct exec_end {
 int exec_job_init(struct copy_job *job, const struct exec_end *src, const struct exec_end *dst,
 		  enum sparse_mode sparse, bool reflink_always, bool reflink_never);
 
+/* Order the methods for the job; -ENOTSUP when none can serve it, which
+ * is known before the destination is emptied. */
+int exec_plan(struct copy_job *job, struct plan *plan, const struct plan_order *order);
+/* Run a plan made by exec_plan, falling back on "unsupported" before any
+ * byte moved; 0 or -errno, *used the step that ran (-1: none). */
+int exec_run(struct copy_job *job, struct plan *plan, int *used);
+
 /*
  * Copy the data of job->src to job->dst by the plan's methods, falling
  * back on "unsupported" before any byte moved. The plan is left filled

@@ -7,19 +7,19 @@
 
 static void explain_endpoint(FILE *f, const char *label, const struct endpoint *e, bool src)
 {
-	fprintf(f, "  %s %s", label, plan_kind_name(e->kind));
+	fprintf(f, "  %s %s", label, endpoint_kind_name(e->kind));
 	if (e->kind == KIND_REGULAR) {
 		if (src && e->size_trusted)
 			fprintf(f, ", %lld bytes", (long long)e->st.st_size);
 		else if (src)
-			fprintf(f, ", size unknown (%s)", plan_fs_name(e->fs_type));
+			fprintf(f, ", size unknown (%s)", endpoint_fs_name(e->fs_type));
 		if (!src)
 			fprintf(f, e->is_new ? " (new)" : " (existing)");
-		fprintf(f, ", %s", plan_fs_name(e->fs_type));
+		fprintf(f, ", %s", endpoint_fs_name(e->fs_type));
 		if (src && e->size_trusted) {
 			/* Counted only when asked for: it costs a seek or two a hole. */
 			long holes = (off_t)e->st.st_blocks * 512 < e->st.st_size
-				? plan_count_holes(e->fd, e->st.st_size, 1000) : 0;
+				? endpoint_count_holes(e->fd, e->st.st_size, 1000) : 0;
 			fprintf(f, ", %ld%s hole%s", holes, holes >= 1000 ? "+" : "",
 				holes == 1 ? "" : "s");
 		}

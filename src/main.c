@@ -6,12 +6,15 @@
  *   opts.c          the options (popt), --help
  *   cp.c            cp's rules for one operand: same file, overwrite, -n/-u/-i
  *   create.c        make a destination: data file, directory, symlink, special
+ *   dest.c          a destination data file: open, put in place (--atomic), undo
+ *   inflight.c      files in flight, undone when a fatal signal comes
  *   backup.c        --backup, --suffix
  *   meta.c          -p, --preserve: times, owner, xattrs, mode
  *   walk.c          read one directory through its fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
  *   exec.c          the executor: one copy job through its plan, fallbacks
- *   plan.c          classify both ends, order the methods with reasons
+ *   endpoint.c      what one end of a copy is: kind, file system, trusted size
+ *   plan.c          order the methods for a pair, with reasons
  *   method.c        the ordered method table; facts learned per file system
  *   methods/NAME.c  one copy method each: clone, copy_range, sendfile,
  *                   uring_splice, mmap, rw
@@ -36,19 +39,62 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* "a/b/c" -> "a/b" and "c"; "a/b/" -> "a" and "b/" (a trailing slash
+ * stays with its name, which must then be a directory). NULL for a name
+ * with no directory part, or none to hold. */
+static char *split_parent(const char *path, const char **base)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	if (len == 0 || path[len] == 0)
+		return NULL;
+	*base = path + len;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return strndup(path, len);
+}
+
 static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 {
 	struct cp_path s = { .dirfd = AT_FDCWD, .name = src, .path = src };
 	struct cp_path d = { .dirfd = AT_FDCWD, .name = dst, .path = dst };
+	char *dir = NULL;
+	int pfd = -1, err;
 
 	if (strcmp(src, "-") == 0)
 		s.name = NULL;
 	if (strcmp(dst, "-") == 0 && !ctx->dir_mode)
 		d.name = NULL;
+	/* The destination's directory is held from here on: whatever is
+	 * renamed or swapped for a symlink above it, the copy lands where
+	 * it was looked at. If it cannot be opened, the copy's own calls
+	 * fail by the path with cp's messages. */
+	if (d.name && !ctx->o->dry_run && (dir = split_parent(dst, &d.name)) != NULL) {
+		/* --fsync flushes it at the end: that needs a real open. */
+		pfd = sys_openat(AT_FDCWD, dir, O_DIRECTORY | (ctx->o->fsync ? O_RDONLY : O_PATH), 0);
+		if (pfd >= 0)
+			d.dirfd = pfd;
+		else
+			d.name = dst;
+	} else if (d.name && ctx->o->fsync && !ctx->o->dry_run) {
+		pfd = sys_openat(AT_FDCWD, ".", O_DIRECTORY | O_RDONLY, 0);
+	}
 	ctx->top_src = src;
 	ctx->top_dst = dst;
 	ctx->into_self = false;
-	return cp_copy(ctx, &s, &d, true);
+	err = cp_copy(ctx, &s, &d, true);
+	if (pfd >= 0) {
+		/* A new name is on storage only with its directory. */
+		if (ctx->o->fsync && !err && (err = sys_fsync(pfd)) != 0)
+			util_error(err, "cannot sync directory %s", util_quote(dir ? dir : "."));
+		sys_close(pfd);
+	}
+	free(dir);
+	return err;
 }
 
 int main(int argc, char **argv)
@@ -135,6 +181,10 @@ int main(int argc, char **argv)
 	}
 	ctx.dir_mode = target != NULL;
 	bool stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
+	if (stdout_is_data && o->atomic) {
+		util_error(0, "--atomic cannot write standard output: name the destination file");
+		return 1;
+	}
 
 	if (!target) {
 		struct cp_opts no_backup = *o;

@@ -2,34 +2,12 @@
 #ifndef ZCP_METHOD_H
 #define ZCP_METHOD_H
 
+#include "endpoint.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-
-/* What plan_classify learns of one end of a copy. */
-enum node_kind {
-	KIND_REGULAR,
-	KIND_DIRECTORY,
-	KIND_SYMLINK,
-	KIND_FIFO,
-	KIND_SOCKET,
-	KIND_CHARDEV,
-	KIND_BLOCKDEV,
-	KIND_TTY,
-};
-
-struct endpoint {
-	int fd;
-	const char *path;	/* for messages */
-	struct stat st;
-	enum node_kind kind;
-	long fs_type;		/* statfs f_type */
-	off_t off;		/* where the copy reads or writes next; -1: stream */
-	bool size_trusted;	/* st_size is the length of the data */
-	bool append;		/* O_APPEND: copy_file_range refuses it */
-	bool is_new;		/* created by this copy (empty) */
-};
 
 enum sparse_mode { SPARSE_AUTO, SPARSE_ALWAYS, SPARSE_NEVER };
 

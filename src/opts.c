@@ -16,7 +16,7 @@
 enum {
 	OPT_BACKUP = 1000, OPT_PRESERVE, OPT_NO_PRESERVE, OPT_PARENTS, OPT_REFLINK,
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
-	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH,
+	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATOMIC, OPT_FSYNC,
 };
 
 static char *arg;
@@ -48,6 +48,8 @@ static const struct poptOption options[] = {
 	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
 	{ "update", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_UPDATE, NULL, NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v', NULL, NULL },
+	{ "atomic", 0, POPT_ARG_NONE, NULL, OPT_ATOMIC, NULL, NULL },
+	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, NULL, NULL },
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, NULL, NULL },
 	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, NULL, NULL },
 	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
@@ -117,6 +119,12 @@ static void usage(void)
 	      "  -v, --verbose                explain what is being done\n"
 	      "\n"
 	      "zcp's own:\n"
+	      "      --atomic                 write each file aside and rename it into place when\n"
+	      "                                 complete: DEST is the old file or the whole copy,\n"
+	      "                                 never a part (a new inode: other hard links to\n"
+	      "                                 DEST keep the old data)\n"
+	      "      --fsync                  flush each file (and directory made) to storage\n"
+	      "                                 before reporting it done\n"
 	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
 	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
 	      "      --debug                  one line per file: the method used\n"
@@ -312,6 +320,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			free(list);
 			break;
 		}
+		case OPT_ATOMIC: o->atomic = true; break;
+		case OPT_FSYNC: o->fsync = true; break;
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_DEBUG: o->debug = true; break;
 		case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;

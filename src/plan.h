@@ -36,20 +36,8 @@ void plan_order_default(struct plan_order *o);
 /* Parse NAME[,NAME...]; 0, or -EINVAL with *bad pointing into list. */
 int plan_order_parse(struct plan_order *o, char *list, const char **bad);
 
-/* Fill e->kind, fs_type and size_trusted from e->st and e->fd. */
-int plan_classify(struct endpoint *e);
 void plan_make(struct plan *p, const struct copy_job *job, const struct plan_order *o);
 /* The first candidate, or -1. */
 int plan_next(const struct plan *p, int after);
-
-const char *plan_kind_name(enum node_kind k);
-const char *plan_fs_name(long fs_type);
-bool plan_fs_reflinks(long fs_type);
-/* Rules shared by the methods: NULL when the end is fit, else why not. */
-const char *plan_untrusted(const struct endpoint *src);
-const char *plan_kernel_dst(const struct endpoint *dst);
-
-/* Holes in the first size bytes of fd, counting no further than limit. */
-long plan_count_holes(int fd, off_t size, long limit);
 
 #endif

@@ -11,7 +11,7 @@
 	X(pread64) X(pwrite64) X(lseek) X(copy_file_range) X(sendfile) \
 	X(splice) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) \
 	X(fcntl) X(pipe2) X(getdents64) X(mkdirat) X(mknodat) X(symlinkat) \
-	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(fchmod) \
+	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(renameat2) X(fsync) X(fchmod) \
 	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \
 	X(fgetxattr) X(fsetxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) \
 	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) \

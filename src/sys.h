@@ -174,6 +174,18 @@ static inline int sys_renameat(int od, const char *on, int nd, const char *nn)
 	return (int)sys_ret(SC_renameat, renameat(od, on, nd, nn));
 }
 
+/* renameat2 with RENAME_NOREPLACE: a name that appeared meanwhile stays. */
+static inline int sys_renameat2(int od, const char *on, int nd, const char *nn,
+				unsigned flags)
+{
+	return (int)sys_ret(SC_renameat2, renameat2(od, on, nd, nn, flags));
+}
+
+static inline int sys_fsync(int fd)
+{
+	return (int)sys_ret(SC_fsync, fsync(fd));
+}
+
 static inline int sys_fchmod(int fd, mode_t mode)
 {
 	return (int)sys_ret(SC_fchmod, fchmod(fd, mode));

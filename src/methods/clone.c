@@ -1,6 +1,6 @@
 /* clone: ioctl(FICLONE), the destination shares the source's extents. */
 #include "method.h"
-#include "plan.h"
+#include "endpoint.h"
 #include "sys.h"
 
 #include <linux/fs.h>
@@ -13,7 +13,7 @@ static const char *clone_applies(const struct copy_job *job)
 		return "--reflink=never";
 	if (job->src.kind != KIND_REGULAR || job->dst.kind != KIND_REGULAR)
 		return "needs a regular file at both ends";
-	if ((why = plan_untrusted(&job->src)))
+	if ((why = endpoint_why_untrusted(&job->src)))
 		return why;
 	if (job->src.off != 0 || job->dst.off != 0 || !job->may_punch)
 		return "clones whole files only, into an empty destination";
@@ -21,7 +21,7 @@ static const char *clone_applies(const struct copy_job *job)
 		return NULL;	/* the user asked: let the kernel answer */
 	if (job->src.fs_type != job->dst.fs_type)
 		return "different file systems";
-	if (!plan_fs_reflinks(job->src.fs_type))
+	if (!endpoint_fs_reflinks(job->src.fs_type))
 		return "the file system does not share extents";
 	return NULL;
 }

@@ -1,6 +1,6 @@
 /* copy_range: copy_file_range(2), the kernel copies between page caches. */
 #include "method.h"
-#include "plan.h"
+#include "endpoint.h"
 #include "sys.h"
 
 /* The kernel moves at most this much per call (MAX_RW_COUNT). */
@@ -12,7 +12,7 @@ static const char *copy_range_applies(const struct copy_job *job)
 
 	if (job->src.kind != KIND_REGULAR || job->dst.kind != KIND_REGULAR)
 		return "needs a regular file at both ends";
-	if ((why = plan_untrusted(&job->src)))
+	if ((why = endpoint_why_untrusted(&job->src)))
 		return why;
 	if (job->dst.append)
 		return "the destination is open for appending";

@@ -10,7 +10,7 @@
  * copied, and is not left longer than that.
  */
 #include "method.h"
-#include "plan.h"
+#include "endpoint.h"
 #include "sys.h"
 
 #include <setjmp.h>
@@ -58,11 +58,11 @@ static const char *mmap_applies(const struct copy_job *job)
 
 	if (job->src.kind != KIND_REGULAR)
 		return "maps only a regular file";
-	if ((why = plan_untrusted(&job->src)))
+	if ((why = endpoint_why_untrusted(&job->src)))
 		return why;
 	if (job->src.off < 0)
 		return "the source does not seek";
-	return plan_kernel_dst(&job->dst);
+	return endpoint_why_not_kernel_dst(&job->dst);
 }
 
 struct mm_win {

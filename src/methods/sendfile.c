@@ -1,6 +1,6 @@
 /* sendfile: sendfile(2), the kernel feeds the source's pages to any writer. */
 #include "method.h"
-#include "plan.h"
+#include "endpoint.h"
 #include "sys.h"
 
 /* The kernel moves at most this much per call (MAX_RW_COUNT). */
@@ -13,11 +13,11 @@ static const char *sendfile_applies(const struct copy_job *job)
 	/* in_fd must support splice_read from a page cache. */
 	if (job->src.kind != KIND_REGULAR && job->src.kind != KIND_BLOCKDEV)
 		return "reads only a regular file or block device (the source must be mappable)";
-	if ((why = plan_untrusted(&job->src)))
+	if ((why = endpoint_why_untrusted(&job->src)))
 		return why;
 	if (job->src.off < 0)
 		return "the source does not seek";
-	if ((why = plan_kernel_dst(&job->dst)))
+	if ((why = endpoint_why_not_kernel_dst(&job->dst)))
 		return why;
 	if (job->dst.append)
 		return "the destination is open for appending (sendfile gives EINVAL)";

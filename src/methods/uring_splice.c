@@ -11,7 +11,7 @@
  * The ring and the pipes are made once per run and reused for every file.
  */
 #include "method.h"
-#include "plan.h"
+#include "endpoint.h"
 #include "sys.h"
 #include "uring.h"
 
@@ -90,9 +90,9 @@ static const char *uring_splice_applies(const struct copy_job *job)
 	default:
 		return "the source is not a file, pipe or socket";
 	}
-	if ((why = plan_untrusted(&job->src)))
+	if ((why = endpoint_why_untrusted(&job->src)))
 		return why;
-	if ((why = plan_kernel_dst(&job->dst)))
+	if ((why = endpoint_why_not_kernel_dst(&job->dst)))
 		return why;
 	if (job->dst.append)
 		return "the destination is open for appending (splice gives EINVAL)";

@@ -1,0 +1,263 @@
+/* dest.c: open, put in place, or undo a destination data file. */
+#include "dest.h"
+#include "inflight.h"
+#include "sys.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/auxv.h>
+
+/* "dir/name" -> "dir" (malloc'd) and "name"; "name" -> NULL and "name". */
+static char *dest_split(const char *name, const char **base)
+{
+	const char *slash = strrchr(name, '/');
+
+	if (!slash) {
+		*base = name;
+		return NULL;
+	}
+	*base = slash + 1;
+	return slash == name ? util_xstrdup("/") : strndup(name, (size_t)(slash - name));
+}
+
+/* A hidden name beside the destination: ".NAME.zcpXXXXXXXX" in its
+ * directory. The letters come from the kernel's AT_RANDOM bytes and a
+ * counter: no system call, and never the same twice in one run. */
+static char *dest_tmp_name(const char *name)
+{
+	static unsigned counter;
+	const unsigned char *rnd = (const unsigned char *)getauxval(AT_RANDOM);
+	const char *base;
+	char *dir = dest_split(name, &base), *out;
+	unsigned long long x = (unsigned long long)counter++ * 2654435761u;
+	size_t len;
+
+	for (int i = 0; rnd && i < 8; i++)
+		x ^= (unsigned long long)rnd[i] << (8 * i);
+	len = (dir ? strlen(dir) + 1 : 0) + strlen(base) + 32;
+	out = util_xmalloc(len);
+	snprintf(out, len, "%s%s.%s.zcp%08llx", dir ? dir : "",
+		 dir ? (strcmp(dir, "/") == 0 ? "" : "/") : "", base, x & 0xffffffffull);
+	free(dir);
+	return out;
+}
+
+static int dest_open_atomic(struct dest *d, const struct dest_how *how)
+{
+	const char *base;
+	char *dir = dest_split(d->name, &base);
+	int fd;
+
+	d->replace = how->exists;
+	fd = sys_openat(d->dirfd, dir ? dir : ".", O_TMPFILE | O_WRONLY, how->mode);
+	free(dir);
+	if (fd >= 0) {
+		d->fd = fd;
+		d->kind = DEST_TMPFILE;	/* dies with the process: nothing to undo */
+		return 0;
+	}
+	/* The file system has no O_TMPFILE: a hidden name, renamed when done. */
+	if (fd != -EOPNOTSUPP && fd != -EISDIR && fd != -EINVAL)
+		return fd;
+	for (int tries = 0; tries < 16; tries++) {
+		d->tmp = dest_tmp_name(d->name);
+		fd = sys_openat(d->dirfd, d->tmp, O_WRONLY | O_CREAT | O_EXCL, how->mode);
+		if (fd >= 0)
+			break;
+		free(d->tmp);
+		d->tmp = NULL;
+		if (fd != -EEXIST)
+			return fd;
+	}
+	if (fd < 0)
+		return fd;
+	d->fd = fd;
+	d->kind = DEST_TMPNAME;
+	d->slot = inflight_add(d->dirfd, d->tmp, fd, INFLIGHT_UNLINK);
+	return 0;
+}
+
+int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
+	      const struct dest_how *how)
+{
+	size_t len = strlen(name);
+	int fd;
+
+	*d = (struct dest){ .dirfd = dirfd, .name = name, .path = path, .fd = -1, .slot = -1,
+			    .verbose = how->verbose };
+	if (!how->exists && len > 0 && name[len - 1] == '/')
+		return -ENOTDIR;	/* "name/" must be a directory, as cp says */
+	if (how->atomic)
+		return dest_open_atomic(d, how);
+	if (how->exists) {
+		/* Not through a symlink that took the file's place since lstat. */
+		fd = sys_openat(dirfd, name, O_WRONLY | (how->link ? 0 : O_NOFOLLOW), 0);
+		if (fd >= 0) {
+			d->fd = fd;
+			d->kind = DEST_EXISTING;
+			return 0;
+		}
+		/* -f: a destination that cannot be opened is removed first. */
+		if (!how->force || sys_unlinkat(dirfd, name, 0) < 0)
+			return fd;
+		if (how->verbose)
+			printf("removed %s\n", util_quote(path));
+	}
+	fd = sys_openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL, how->mode);
+	if (fd < 0)
+		return fd;
+	d->fd = fd;
+	d->kind = DEST_NEW;
+	d->slot = inflight_add(dirfd, name, fd, INFLIGHT_UNLINK);
+	return 0;
+}
+
+int dest_begin(struct dest *d, bool regular)
+{
+	int err;
+
+	if (d->kind != DEST_EXISTING || !regular)
+		return 0;
+	err = sys_ftruncate(d->fd, 0);
+	if (err)
+		return err;
+	d->truncated = true;
+	d->slot = inflight_add(d->dirfd, d->name, d->fd, INFLIGHT_EMPTY);
+	return 0;
+}
+
+/* Give the O_TMPFILE a name: through /proc (any user may), else by
+ * AT_EMPTY_PATH (which older kernels allow only with CAP_DAC_READ_SEARCH). */
+static int dest_link_fd(struct dest *d, const char *name)
+{
+	char proc[32];
+	int err;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", d->fd);
+	err = sys_linkat(AT_FDCWD, proc, d->dirfd, name, AT_SYMLINK_FOLLOW);
+	if (err == -ENOENT)
+		err = sys_linkat(d->fd, "", d->dirfd, name, AT_EMPTY_PATH);
+	return err;
+}
+
+/* Put a complete --atomic file under its name: a new name is only ever
+ * linked (a file that appeared meanwhile stays), an existing one is
+ * replaced by rename(2), in one step. */
+static int dest_place(struct dest *d)
+{
+	int err;
+
+	if (d->kind == DEST_TMPFILE) {
+		if (!d->replace)
+			return dest_link_fd(d, d->name);
+		for (int tries = 0; tries < 16; tries++) {
+			d->tmp = dest_tmp_name(d->name);
+			err = dest_link_fd(d, d->tmp);
+			if (err != -EEXIST)
+				break;
+			free(d->tmp);
+			d->tmp = NULL;
+		}
+		if (err)
+			return err;
+	}
+	if (d->replace)
+		err = sys_renameat(d->dirfd, d->tmp, d->dirfd, d->name);
+	else {
+		err = sys_renameat2(d->dirfd, d->tmp, d->dirfd, d->name, RENAME_NOREPLACE);
+		if (err == -EINVAL) {	/* no RENAME_NOREPLACE here: link, then drop */
+			err = sys_linkat(d->dirfd, d->tmp, d->dirfd, d->name, 0);
+			if (!err)
+				sys_unlinkat(d->dirfd, d->tmp, 0);
+		}
+	}
+	if (err)
+		sys_unlinkat(d->dirfd, d->tmp, 0);
+	return err;
+}
+
+/* The directory entry itself reaches the disk only with its directory. */
+static int dest_sync_dir(const struct dest *d)
+{
+	const char *base;
+	char *dir = dest_split(d->name, &base);
+	int fd = sys_openat(d->dirfd, dir ? dir : ".", O_RDONLY | O_DIRECTORY, 0), err;
+
+	free(dir);
+	if (fd < 0)
+		return fd;
+	err = sys_fsync(fd);
+	sys_close(fd);
+	return err;
+}
+
+static void dest_release(struct dest *d)
+{
+	inflight_del(d->slot);
+	d->slot = -1;
+	if (d->fd >= 0)
+		sys_close(d->fd);
+	d->fd = -1;
+	free(d->tmp);
+	d->tmp = NULL;
+}
+
+int dest_commit(struct dest *d, bool fsync)
+{
+	bool atomic = d->kind == DEST_TMPFILE || d->kind == DEST_TMPNAME;
+	int err = fsync ? sys_fsync(d->fd) : 0;
+
+	if (err) {
+		util_error(err, "error writing %s", util_quote(d->path));
+		dest_abort(d);
+		return err;
+	}
+	if (atomic) {
+		err = dest_place(d);
+		if (err) {
+			util_error(err, "cannot create regular file %s", util_quote(d->path));
+			dest_abort(d);
+			return err;
+		}
+		if (fsync && (err = dest_sync_dir(d)) != 0)
+			util_error(err, "cannot sync the directory of %s", util_quote(d->path));
+	}
+	inflight_del(d->slot);
+	d->slot = -1;
+	err = sys_close(d->fd);
+	d->fd = -1;
+	free(d->tmp);
+	d->tmp = NULL;
+	if (err) {
+		util_error(err, "failed to close %s", util_quote(d->path));
+		if (d->kind == DEST_NEW)
+			sys_unlinkat(d->dirfd, d->name, 0);
+	}
+	return err;
+}
+
+void dest_abort(struct dest *d)
+{
+	switch (d->kind) {
+	case DEST_NEW:
+		sys_unlinkat(d->dirfd, d->name, 0);
+		break;
+	case DEST_EXISTING:
+		if (!d->truncated)
+			break;
+		/* What was written is not the copy, and the old data is gone. */
+		sys_ftruncate(d->fd, 0);
+		util_error(0, "%s was truncated before the error and is left empty",
+			   util_quote(d->path));
+		break;
+	case DEST_TMPNAME:
+		if (d->tmp)
+			sys_unlinkat(d->dirfd, d->tmp, 0);
+		break;
+	case DEST_TMPFILE:
+		break;	/* never had a name: closing frees it */
+	}
+	dest_release(d);
+}

@@ -1,0 +1,20 @@
+/* inflight.h: the destination files being written, and what a fatal
+ * signal must do to each before zcp dies of it. */
+#ifndef ZCP_INFLIGHT_H
+#define ZCP_INFLIGHT_H
+
+/* What undoes a file in flight when SIGINT, SIGTERM, SIGHUP or SIGPIPE
+ * comes: the handler reads only these words. */
+enum inflight_undo {
+	INFLIGHT_UNLINK,	/* a file this run created: remove its name */
+	INFLIGHT_EMPTY,		/* an existing file already truncated: leave it empty */
+	INFLIGHT_NOTHING,	/* an O_TMPFILE: it dies with the process */
+};
+
+/* Register a file (the name is relative to dirfd, both kept by the
+ * caller until inflight_del); returns a slot for inflight_set/_del. */
+int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo);
+void inflight_set(int slot, enum inflight_undo undo);
+void inflight_del(int slot);
+
+#endif

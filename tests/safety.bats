@@ -1,0 +1,255 @@
+#!/usr/bin/env bats
+# Data safety: paths that once destroyed data now refuse or copy safely;
+# a file zcp could not finish is removed; --atomic and --fsync.
+
+load helpers
+
+setup() { zcp_setup; }
+teardown() { zcp_teardown; }
+
+@test "standard input that is the destination is the same file" {
+	echo hello >f
+	run zcp - f <f
+	assert_failure 1
+	assert_output "zcp: '-' and 'f' are the same file"
+	[ "$(cat f)" = hello ]
+}
+
+@test "standard output that is the source is the same file" {
+	echo hello >f
+	zcp f - >>f 2>err && false
+	[ "$(cat err)" = "zcp: 'f' and '-' are the same file" ]
+	[ "$(cat f)" = hello ]
+	ln f g
+	zcp g - >>f 2>err && false
+	[ "$(cat f)" = hello ]
+	zcp - - <f >>f 2>err && false
+	[ "$(cat f)" = hello ]
+}
+
+@test "a forced method that cannot serve the pair leaves the destination as it was" {
+	echo data >k
+	ino=$(stat -c %i k)
+	run bash -c "echo hi | '$ZCP' --method=mmap - k"
+	assert_failure 1
+	assert_output --partial "with method mmap"
+	[ "$(cat k)" = data ]
+	echo src >s
+	run zcp --method=clone s k
+	assert_failure 1
+	[ "$(cat k)" = data ]
+	mount_tmpfs "$T/tm" 8m
+	echo data >tm/k
+	run zcp --method=copy_range s tm/k
+	assert_failure 1
+	assert_output --partial "with method copy_range"
+	[ "$(cat tm/k)" = data ]
+	[ "$(stat -c %i k)" = "$ino" ]
+}
+
+@test "-b with a source that cannot be opened makes no backup and keeps the destination" {
+	need_root
+	chmod 777 "$T"
+	echo s >s
+	echo t >t
+	chmod 000 s
+	chmod 666 t
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$ZCP" -b s t
+	assert_failure 1
+	assert_output "zcp: cannot open 's' for reading: Permission denied"
+	[ "$(cat t)" = t ]
+	[ ! -e 't~' ]
+	# As cp, -v says what was being done before the error.
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$ZCP" -v --remove-destination s t
+	assert_failure 1
+	assert_line --index 0 "'s' -> 't'"
+	[ "$(cat t)" = t ]
+}
+
+@test "a new file that cannot be finished (ENOSPC) is removed; the other operands are copied" {
+	mount_tmpfs "$T/tm" 256k
+	mkrand big $((1 << 20))
+	echo small >small
+	mkdir tm/d
+	run zcp big small tm/d
+	assert_failure 1
+	assert_output "zcp: error writing 'tm/d/big': No space left on device"
+	[ ! -e tm/d/big ]
+	cmp small tm/d/small
+}
+
+@test "every method removes the new file it could not finish" {
+	mount_tmpfs "$T/tm" 256k
+	mkrand big $((1 << 20))
+	for m in sendfile uring_splice mmap rw; do
+		run zcp --method="$m" big tm/out
+		assert_failure 1
+		assert_output "zcp: error writing 'tm/out': No space left on device"
+		[ ! -e tm/out ]
+	done
+	# copy_file_range stays on one file system: the source is on it too
+	head -c 100000 /dev/urandom >tm/src
+	head -c 1000000 /dev/zero >tm/fill || true
+	run zcp --method=copy_range tm/src tm/out
+	assert_failure 1
+	assert_output --partial "No space left on device"
+	[ ! -e tm/out ]
+}
+
+@test "an existing destination truncated before an error is left empty, and said so" {
+	mount_tmpfs "$T/tm" 256k
+	mkrand big $((1 << 20))
+	echo old >tm/e
+	ino=$(stat -c %i tm/e)
+	run zcp big tm/e
+	assert_failure 1
+	assert_line --index 0 "zcp: error writing 'tm/e': No space left on device"
+	assert_line --index 1 "zcp: 'tm/e' was truncated before the error and is left empty"
+	[ "$(stat -c %s tm/e)" = 0 ]
+	[ "$(stat -c %i tm/e)" = "$ino" ]
+}
+
+@test "--atomic keeps the old destination on ENOSPC and leaves no temporary file" {
+	mount_tmpfs "$T/tm" 256k
+	mkrand big $((1 << 20))
+	for m in sendfile uring_splice mmap rw; do
+		echo old >tm/e
+		run zcp --atomic --method="$m" big tm/e
+		assert_failure 1
+		[ "$(cat tm/e)" = old ]
+		[ "$(ls -A tm)" = e ]
+		run zcp --atomic --method="$m" big tm/new
+		assert_failure 1
+		[ "$(ls -A tm)" = e ]
+	done
+}
+
+@test "--atomic replaces the file by a new inode: other links keep the old data" {
+	echo old >d
+	ln d d2
+	chmod 640 d
+	ino=$(stat -c %i d)
+	mkrand s 100000
+	zcp --atomic s d
+	cmp s d
+	[ "$(stat -c %i d)" != "$ino" ]
+	[ "$(cat d2)" = old ]
+	# the mode of the file it replaces, as the in-place copy keeps it
+	[ "$(stat -c %a d)" = 640 ]
+	[ "$(ls -A | sort | tr '\n' ' ')" = "d d2 s " ]
+}
+
+@test "--atomic -b: the backup is the old file, and DEST never goes missing" {
+	echo old >d
+	ino=$(stat -c %i d)
+	echo new >s
+	run zcp --atomic -b s d
+	assert_success
+	[ "$(cat d)" = new ]
+	[ "$(cat 'd~')" = old ]
+	[ "$(stat -c %i 'd~')" = "$ino" ]
+	# the same with strace: no rename of d away, one rename into place
+	echo old >d
+	strace -f -o trace -e trace=rename,renameat,renameat2,linkat "$ZCP" --atomic -b s d
+	grep -q "linkat(.*\"d\".*\"d~\"" trace
+	[ "$(grep -c 'rename' trace)" = 1 ]
+}
+
+@test "--atomic refuses standard output and writes no device or symlink in place" {
+	echo s >s
+	run zcp --atomic s -
+	assert_failure 1
+	assert_output "zcp: --atomic cannot write standard output: name the destination file"
+	echo t >t
+	ln -s t l
+	run zcp --atomic s l
+	assert_failure 1
+	assert_output --partial "cannot replace 'l' atomically"
+	[ "$(cat t)" = t ]
+	run zcp --atomic --remove-destination s l
+	assert_success
+	[ ! -L l ]
+	[ "$(cat l)" = s ]
+	[ "$(cat t)" = t ]
+	run zcp --atomic s /dev/null
+	assert_failure 1
+	assert_output --partial "not a regular file"
+}
+
+@test "--atomic of a tree: every file complete, no temporary names" {
+	mk_tree200 src
+	zcp -r --atomic src dst
+	diff -r src dst
+	zcp -rT --atomic src dst
+	diff -r src dst
+	[ -z "$(find dst -name '.*zcp*')" ]
+}
+
+@test "--atomic without O_TMPFILE uses a hidden name, then rename" {
+	# The O_TMPFILE open is the second openat (the source is the first);
+	# strace makes it fail as a file system without O_TMPFILE would.
+	echo old >e
+	mkrand s 300000
+	strace -f -o trace -e trace=openat,rename,renameat,renameat2 \
+		-e inject=openat:error=EOPNOTSUPP:when=2 "$ZCP" --atomic s e
+	grep -q 'O_TMPFILE.*EOPNOTSUPP.*(INJECTED)' trace
+	grep -q 'renameat.*"\.e\.zcp[0-9a-f]*", AT_FDCWD, "e"' trace
+	cmp s e
+	strace -f -o trace -e trace=openat,rename,renameat,renameat2,linkat \
+		-e inject=openat:error=EOPNOTSUPP:when=2 "$ZCP" --atomic s new
+	grep -q 'O_TMPFILE.*EOPNOTSUPP.*(INJECTED)' trace
+	grep -q 'renameat2(.*"new", RENAME_NOREPLACE) = 0' trace
+	cmp s new
+	[ "$(ls -A | sort | tr '\n' ' ')" = "e new s trace " ]
+}
+
+@test "--fsync flushes every file it copies" {
+	mk_tree200 src
+	strace -f -c -o trace "$ZCP" -r --fsync src dst
+	diff -r src dst
+	n=$(awk '$NF == "fsync" { print $4 }' trace)
+	[ "$n" -ge 200 ]
+	strace -f -c -o trace2 "$ZCP" -r src dst2
+	! grep -qw fsync trace2
+}
+
+# zcp_paused_at_open CMD...: run CMD under strace with its first openat
+# (the source's) held for 10 s; returns once zcp is stopped in that call,
+# with STRACE_PID set. Deterministic: /proc says where zcp is.
+zcp_paused_at_open() {
+	ASAN_OPTIONS=detect_leaks=0 command strace -f -o trace -e trace=openat \
+		-e inject=openat:delay_enter=10000000:when=1 "$@" >out 2>err 3>&- &
+	STRACE_PID=$!
+	local i zpid=
+	for i in $(seq 1 500); do
+		zpid=$(pgrep -P "$STRACE_PID" | head -1)
+		[ -n "$zpid" ] && [ "$(cut -d' ' -f1 "/proc/$zpid/syscall" 2>/dev/null)" = 257 ] && return 0
+		sleep 0.02
+	done
+	return 1
+}
+
+@test "a source swapped for a symlink between lstat and open is not followed" {
+	echo secret >secret
+	echo data >src
+	zcp_paused_at_open "$ZCP" -P src dst
+	mv src src.old
+	ln -s secret src
+	rc=0
+	wait "$STRACE_PID" || rc=$?
+	[ "$rc" = 1 ]
+	[ "$(cat err)" = "zcp: cannot open 'src' for reading: Too many levels of symbolic links" ]
+	[ ! -e dst ]
+}
+
+@test "a source swapped for another file between lstat and open is skipped, as cp does" {
+	echo data >src
+	echo other >other
+	zcp_paused_at_open "$ZCP" src dst
+	mv other src
+	rc=0
+	wait "$STRACE_PID" || rc=$?
+	[ "$rc" = 1 ]
+	[ "$(cat err)" = "zcp: skipping file 'src', as it was replaced while being copied" ]
+	[ ! -e dst ]
+}
