@@ -84,17 +84,22 @@ kept_old() {
 }
 
 # read_msg M ERR, write_msg M ERR: cp's message for the failed copy of $S
-# to $D/src. A failed copy_file_range names both files, as cp's does: the
-# call does not say which side failed.
+# to $D/src. A call that moves the bytes inside the kernel names both files,
+# as cp's copy_file_range does, when the error does not say which side
+# failed: always for copy_range, and EIO for sendfile (ENOSPC can only be
+# the destination's).
+both_sides() {
+	[ "$1" = copy_range ] || { [ "$1" = sendfile ] && [ "$2" = "$IOERR" ]; }
+}
 read_msg() {
-	if [ "$1" = copy_range ]; then
+	if both_sides "$1" "$2"; then
 		echo "zcp: error copying '$S' to '$D/src': $2"
 	else
 		echo "zcp: error reading '$S': $2"
 	fi
 }
 write_msg() {
-	if [ "$1" = copy_range ]; then
+	if both_sides "$1" "$2"; then
 		echo "zcp: error copying '$S' to '$D/src': $2"
 	else
 		echo "zcp: error writing '$D/src': $2"
