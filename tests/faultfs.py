@@ -25,6 +25,10 @@ Lines starting with "#" are ignored. A write "stops at N": the part before
 N is written and its length returned, as a nearly full disk does, so the
 writer sees a short write, then the error on the next one.
 
+Every change to a name (create, mkdir, link, rename, unlink, rmdir) is
+logged, a line "OP PATH [PATH2]", to CONTROL.log: what a test can check
+that a temporary file existed and is gone.
+
 Extended attributes are not supported (ENOTSUP), nor O_TMPFILE, fallocate
 and SEEK_DATA/SEEK_HOLE (the kernel answers those for a FUSE file system
 that does not implement them). Runs in the foreground until unmounted.
@@ -75,6 +79,10 @@ class FaultFS(Operations):
             pass
         while os.path.exists(hold):
             time.sleep(0.02)
+
+    def log(self, *words):
+        with open(self.control + ".log", "a") as f:
+            f.write(" ".join(words) + "\n")
 
     def full(self, p):
         return os.path.join(self.root, p.lstrip("/"))
@@ -134,21 +142,26 @@ class FaultFS(Operations):
     # -- names ---------------------------------------------------------
     def mkdir(self, path, mode):
         os.mkdir(self.full(path), mode)
+        self.log("mkdir", path)
 
     def rmdir(self, path):
         os.rmdir(self.full(path))
+        self.log("rmdir", path)
 
     def unlink(self, path):
         os.unlink(self.full(path))
+        self.log("unlink", path)
 
     def symlink(self, target, source):
         os.symlink(source, self.full(target))
 
     def link(self, target, source):
         os.link(self.full(source), self.full(target))
+        self.log("link", source, target)
 
     def rename(self, old, new):
         os.rename(self.full(old), self.full(new))
+        self.log("rename", old, new)
 
     def mknod(self, path, mode, dev):
         os.mknod(self.full(path), mode, dev)
@@ -160,6 +173,7 @@ class FaultFS(Operations):
 
     def create(self, path, mode, fi):
         fi.fh = os.open(self.full(path), fi.flags | os.O_CREAT, mode)
+        self.log("create", path)
         return 0
 
     def read(self, path, size, offset, fi):
@@ -203,10 +217,12 @@ def main():
         sys.exit("usage: faultfs.py BACKING MOUNTPOINT CONTROL")
     backing, mnt, control = sys.argv[1:]
     # No attribute or entry caching: the backing directory may change
-    # under the mount (the tests prepare files there directly).
+    # under the mount (the tests prepare files there directly). hard_remove:
+    # an unlinked open file is gone at once, not renamed .fuse_hidden*.
     FUSE(FaultFS(backing, os.path.abspath(control)), mnt, foreground=True,
          nothreads=False, raw_fi=True, attr_timeout=0, entry_timeout=0,
-         negative_timeout=0, use_ino=True, fsname="faultfs")
+         negative_timeout=0, use_ino=True, hard_remove=True,
+         fsname="faultfs")
 
 
 if __name__ == "__main__":

@@ -270,17 +270,22 @@ atomic_read_eio() {
 	[ "$(stat -c %i "$DB/src")" != "$OLD_INO" ]
 }
 
-# FUSE has no O_TMPFILE: the hidden-name way, which must clean up after itself.
+# FUSE has no O_TMPFILE: the hidden-name way, which must clean up after
+# itself, and put the copy in place by its name when it succeeds.
 atomic_write_eio() {
 	pair "$1" write
 	old_dest
 	fault_rule write eio '*' $AT
+	: >"$FAULT_CTL.log"
 	run zcp --atomic --method="$1" "$S" "$SMALL" "$D"
 	[ "$status" -eq 1 ]
 	assert_line "$(write_msg "$1" "$IOERR")"
 	kept_old
+	fault_tmp_gone /d src small
+	: >"$FAULT_CTL.log"
 	then_copies "$1" --atomic
 	[ "$(stat -c %i "$DB/src")" != "$OLD_INO" ]
+	grep -Eq '^(rename|link) /d/[^ ]+ /d/src$' "$FAULT_CTL.log"
 }
 
 atomic_new() {

@@ -208,6 +208,26 @@ fault_wait_blocked() {
 	return 1
 }
 
+# fault_tmp_gone DIR NAME...: faultfs's log ($FAULT_CTL.log) shows a
+# temporary file made in DIR (a path from the mount's root, "/d") under a
+# name other than NAME..., and removed again.
+fault_tmp_gone() {
+	local dir=$1 tmp n
+	shift
+	tmp=$(awk -v d="$dir/" -v skip="$*" 'BEGIN { split(skip, s, " "); for (i in s) no[d s[i]] = 1 }
+		$1 == "create" && index($2, d) == 1 && !($2 in no) { print $2; exit }' "$FAULT_CTL.log")
+	if [ -z "$tmp" ]; then
+		echo "no temporary file was made in $dir:" >&2
+		cat "$FAULT_CTL.log" >&2
+		return 1
+	fi
+	grep -qx "unlink $tmp" "$FAULT_CTL.log" || {
+		echo "$tmp was not removed:" >&2
+		cat "$FAULT_CTL.log" >&2
+		return 1
+	}
+}
+
 # faults_teardown: release blocked reads, unmount, wait for the servers.
 faults_teardown() {
 	local p

@@ -21,14 +21,15 @@ teardown() { faults_teardown; }
 
 MIB=$((1 << 20))
 
-# caught_pair M: the FUSE source $S (8 MiB, reads past 1 MiB wait while
-# held), the destination directory $D (real place $DB): on the mount for
-# copy_range, which moves bytes only within one file system.
+# caught_pair M [fuse]: the FUSE source $S (8 MiB, reads past 1 MiB wait
+# while held), the destination directory $D (real place $DB): on the
+# mount for copy_range, which moves bytes only within one file system, or
+# when asked; on ext4 otherwise.
 caught_pair() {
 	mount_faultfs "$T/fb" "$T/fm"
 	mkrand fb/src $((8 * MIB))
 	S=fm/src
-	if [ "$1" = copy_range ]; then
+	if [ "$1" = copy_range ] || [ "${2:-}" = fuse ]; then
 		D=fm/d DB=fb/d
 	else
 		D=d DB=d
@@ -104,19 +105,23 @@ signalled() {
 @test "rw: SIGHUP mid-copy" { signalled rw HUP; }
 
 # --atomic: the old destination is not touched, and the temporary file
-# (O_TMPFILE, or a hidden name on the FUSE mount, which has no O_TMPFILE)
-# does not stay behind.
+# (O_TMPFILE on ext4; a hidden name on the FUSE mount, which has no
+# O_TMPFILE) does not stay behind.
 atomic_term() {
 	local m=$1 ino sum
-	caught_pair "$m"
+	caught_pair "$m" "${2:-}"
 	mkrand "$DB/src" $((2 * MIB))
 	ino=$(stat -c %i "$DB/src")
 	sum=$(sha256sum <"$DB/src")
+	: >"$FAULT_CTL.log"
 	caught "$m" TERM --atomic
 	died_of TERM
 	assert_equal "$(ls -A "$DB")" src
 	assert_equal "$(stat -c %i "$DB/src")" "$ino"
 	assert_equal "$(sha256sum <"$DB/src")" "$sum"
+	if [ "$DB" = fb/d ]; then
+		fault_tmp_gone /d src
+	fi
 	fault_clear
 	zcp --atomic --method="$m" "$S" "$D"
 	cmp fb/src "$DB/src"
@@ -127,6 +132,10 @@ atomic_term() {
 @test "uring_splice: --atomic + SIGTERM keeps the old file" { atomic_term uring_splice; }
 @test "mmap: --atomic + SIGTERM keeps the old file" { atomic_term mmap; }
 @test "rw: --atomic + SIGTERM keeps the old file" { atomic_term rw; }
+@test "sendfile: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term sendfile fuse; }
+@test "uring_splice: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term uring_splice fuse; }
+@test "mmap: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term mmap fuse; }
+@test "rw: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term rw fuse; }
 
 # SIGPIPE: standard output is a pipe whose reader goes away after 10
 # bytes (64 MiB cannot fit in it): zcp dies of SIGPIPE, says nothing,
