@@ -340,3 +340,46 @@ atomic_new() {
 	zcp --fsync "$S" "$D"
 	cmp "$SB/src" "$DB/src"
 }
+
+# -- the harness itself ---------------------------------------------------------
+
+# With no rule, faultfs passes everything through: zcp -a onto it (create,
+# write, hard link, symlink, chmod, chown, utimens, xattrs unsupported)
+# gives what it gives on ext4, as GNU cp -a does.
+@test "faultfs: with no rule, a faithful destination for zcp -a and cp -a" {
+	mount_faultfs "$T/fb" "$T/fm"
+	mkdir -p t/a/b
+	mkrand t/a/f 100000
+	chmod 640 t/a/f
+	chown 1234:5678 t/a/f
+	ln -s f t/a/l
+	ln t/a/f t/a/b/h
+	touch -h -d 2001-01-01 t/a/f t/a/l
+	zcp -a t fm/z
+	cp -a t fm/c
+	assert_equal "$(tree_snapshot fm/z times)" "$(tree_snapshot t times)"
+	assert_equal "$(tree_snapshot fm/c times)" "$(tree_snapshot t times)"
+}
+
+# GNU cp, the oracle for the messages above, meets the same faults.
+@test "faultfs: GNU cp meets each fault with the message the tests expect of zcp" {
+	mount_faultfs "$T/fb" "$T/fm"
+	mkrand fb/src $SIZE
+	mkdir fb/d
+	fault_rule read eio /src $AT
+	run cp fm/src out
+	[ "$status" -eq 1 ]
+	assert_output "cp: error reading 'fm/src': $IOERR"
+	fault_clear
+	mkrand src $SIZE
+	for e in enospc:"$NOSPC" eio:"$IOERR"; do
+		fault_clear
+		fault_rule write "${e%%:*}" '*' $AT
+		run cp src fm/d/x
+		[ "$status" -eq 1 ]
+		assert_output "cp: error writing 'fm/d/x': ${e#*:}"
+		# cp leaves the half file that zcp removes
+		assert_equal "$(stat -c %s fb/d/x)" $AT
+		cmp -n $AT src fb/d/x
+	done
+}
