@@ -5,7 +5,9 @@
 #include "cp.h"
 
 /* Copy src to dst with each method that applies, `rounds` times each,
- * alternating the methods, and print a table. 0, or 1 after a message. */
-int bench_run(const struct cp_opts *o, const char *src, const char *dst, int rounds);
+ * alternating the methods, and print a table. cp's rules for dst (same
+ * file, -n, -u, -i, --backup, --dry-run) hold as for one copy. 0, or 1
+ * after a message (also when no method copied). */
+int bench_run(struct cp_ctx *ctx, const char *src, const char *dst, int rounds);
 
 #endif

@@ -89,9 +89,9 @@ static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
  * (lstat'ed when lstat is set). 1: yes; 0: "are the same file"; 2: yes,
  * and there is nothing to do (two hard-linked symlinks).
  */
-static int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
-			   const struct stat *sst, const struct cp_path *dst,
-			   const struct stat *dst_sb)
+int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
+		    const struct stat *sst, const struct cp_path *dst,
+		    const struct stat *dst_sb)
 {
 	bool same = same_inode(sst, dst_sb), same_link;
 	struct stat src_l, dst_l, s, d;
@@ -177,8 +177,8 @@ static void cp_verbose(const struct cp_opts *o, const struct cp_path *src,
  * replaced at all (-n, -u, -i)? 1 to skip the file quietly, 0 to go on.
  * Nothing is changed yet: the source is opened before anything is.
  */
-static int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst,
-			  const struct cp_path *dst, const struct stat *dlst)
+int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
+		   const struct stat *dlst)
 {
 	const struct cp_opts *o = ctx->o;
 	struct stat dst_st = *dlst;
@@ -202,8 +202,8 @@ static int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst,
  * --remove-destination. 0 to go on (*gone: dst no longer exists), or
  * -errno after a message.
  */
-static int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
-		      const struct stat *dlst, bool *gone, char **backup)
+int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
+	       const struct stat *dlst, bool *gone, char **backup)
 {
 	const struct cp_opts *o = ctx->o;
 	/* --atomic puts the new file in place by rename(2): the old one

@@ -93,6 +93,21 @@ void cp_ctx_free(struct cp_ctx *ctx);
 
 
 
+/* May src (as sst) be copied over dst (as dst_sb)? 1 yes, 0 "are the same
+ * file", 2 yes with nothing to do. (--bench shares cp's rules.) */
+int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
+		    const struct stat *sst, const struct cp_path *dst,
+		    const struct stat *dst_sb);
+/* An existing dst (lstat dlst): may it be replaced (-n, -u, -i)? 1 skip
+ * quietly, 0 go on; nothing is changed. */
+int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
+		   const struct stat *dlst);
+/* Make way for the copy: --backup, --remove-destination. 0 go on (*gone:
+ * dst was moved or removed), or -errno after a message. Called once the
+ * source is open. */
+int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
+	       const struct stat *dlst, bool *gone, char **backup);
+
 /* Note that dst was made by this run from src. */
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src);
 #endif

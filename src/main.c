@@ -97,6 +97,34 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 	return err;
 }
 
+/* --bench SOURCE DEST, or SOURCE DIRECTORY (DIRECTORY/SOURCE's name, as cp). */
+static int bench_operands(struct cp_ctx *ctx, const struct zcp_args *a, const char *target,
+			  int nsrc)
+{
+	char base[4096];
+	char *dst;
+	int ret;
+
+	if ((target ? nsrc : a->nops) != (target ? 1 : 2) || ctx->o->parents) {
+		util_usage_error("--bench takes one SOURCE and one DEST");
+		return 1;
+	}
+	if (strcmp(a->ops[0], "-") == 0 || (!target && strcmp(a->ops[1], "-") == 0)) {
+		util_usage_error("--bench copies files, not standard input or output");
+		return 1;
+	}
+	dst = target ? util_join(target, util_basename(a->ops[0], base, sizeof(base)))
+		     : util_xstrdup(a->ops[1]);
+	ret = bench_run(ctx, a->ops[0], dst, a->bench);
+	free(dst);
+	cp_ctx_free(ctx);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		util_error(-errno, "write error");
+		ret = 1;
+	}
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
@@ -108,8 +136,8 @@ int main(int argc, char **argv)
 
 	/* Large blocks from the heap, not mmap: zcp's own mmaps are its methods'. */
 	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
-	o->umask = umask(0);
-	umask(o->umask);
+	o->umask = sys_umask(0);
+	sys_umask(o->umask);
 	o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
 	if (!o->suffix || !*o->suffix || strchr(o->suffix, '/'))
 		o->suffix = "~";
@@ -144,14 +172,6 @@ int main(int argc, char **argv)
 		return 1;
 	}
 
-	if (a.bench) {
-		if (a.nops != 2) {
-			util_usage_error("--bench takes one SOURCE and one DEST");
-			return 1;
-		}
-		return bench_run(o, a.ops[0], a.ops[1], a.bench);
-	}
-
 	cp_ctx_init(&ctx, o);
 	const char *target = a.target;
 	int nsrc = a.nops;
@@ -179,6 +199,8 @@ int main(int argc, char **argv)
 		util_usage_error("with --parents, the destination must be a directory");
 		return 1;
 	}
+	if (a.bench)
+		return bench_operands(&ctx, &a, target, nsrc);
 	ctx.dir_mode = target != NULL;
 	bool stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
 	if (stdout_is_data && o->atomic) {

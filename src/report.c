@@ -154,7 +154,7 @@ void report_stats(bool json, int fd, const struct stats *s)
 
 	if (!b.p)
 		return;
-	getrusage(RUSAGE_SELF, &ru);
+	sys_getrusage(RUSAGE_SELF, &ru);
 	/* The write below is one of the calls it reports. */
 	stats_call(SC_write, 0);
 	calls = stats_syscalls(s);

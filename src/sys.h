@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -46,6 +47,18 @@ static inline int sys_fstat(int fd, struct stat *st)
 static inline int sys_fstatfs(int fd, struct statfs *sf)
 {
 	return (int)sys_ret(SC_fstatfs, fstatfs(fd, sf));
+}
+
+/* umask(2) cannot fail: counted all the same. */
+static inline mode_t sys_umask(mode_t mask)
+{
+	stats_call(SC_umask, 0);
+	return umask(mask);
+}
+
+static inline int sys_getrusage(int who, struct rusage *ru)
+{
+	return (int)sys_ret(SC_getrusage, getrusage(who, ru));
 }
 
 static inline int sys_close(int fd)
@@ -225,6 +238,11 @@ static inline int sys_utimensat(int dirfd, const char *name,
 static inline int sys_sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	return (int)sys_ret(SC_rt_sigaction, sigaction(sig, act, old));
+}
+
+static inline pid_t sys_getpid(void)
+{
+	return (pid_t)sys_ret(SC_getpid, getpid());
 }
 
 static inline int sys_kill(pid_t pid, int sig)

@@ -74,8 +74,8 @@ inject() {
 
 @test "FICLONE failing on btrfs falls back to copy_range" {
 	need_root
-	command -v mkfs.btrfs >/dev/null || skip "mkfs.btrfs not installed"
-	mount_image btrfs "$T/b" 1G || skip "cannot loop-mount a btrfs image here"
+	need_fs btrfs
+	mount_image btrfs "$T/b" 1G
 	cp src b/src
 	cd b
 	strace -f -o ../trace.log -e trace=ioctl -e inject=ioctl:error=EOPNOTSUPP \

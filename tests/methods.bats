@@ -58,8 +58,8 @@ check_tree() {
 
 btrfs_or_skip() {
 	need_root
-	command -v mkfs.btrfs >/dev/null || skip "mkfs.btrfs not installed"
-	mount_image btrfs "$T/btrfs" 8G || skip "cannot loop-mount a btrfs image here"
+	need_fs btrfs
+	mount_image btrfs "$T/btrfs" 8G
 }
 
 @test "rw: sizes around the buffer, 64 MiB random" {

@@ -25,8 +25,8 @@ teardown() { zcp_teardown; }
 @test "clone: counts agree with strace on btrfs, 0 bytes across the boundary" {
 	need_plain_build
 	need_root
-	command -v mkfs.btrfs >/dev/null || skip "mkfs.btrfs not installed"
-	mount_image btrfs "$T/b" 2G || skip "cannot loop-mount a btrfs image here"
+	need_fs btrfs
+	mount_image btrfs "$T/b" 2G
 	agree clone "$T/b"
 	[ "$BYTES_USER" -eq 0 ]
 }

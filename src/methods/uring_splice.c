@@ -392,7 +392,7 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 		/* An io-wq worker's splice into a closed pipe raises no
 		 * SIGPIPE; raise it here, as write(2) would have, so that
 		 * `zcp f - | head` ends as quietly as cat or cp does. */
-		sys_kill(getpid(), SIGPIPE);
+		sys_kill(sys_getpid(), SIGPIPE);
 	}
 	if (err) {
 		for (unsigned i = 0; i < c.nslots; i++)
