@@ -162,3 +162,55 @@ sigpipe() {
 @test "uring_splice: SIGPIPE on standard output" { sigpipe uring_splice; }
 @test "mmap: SIGPIPE on standard output" { sigpipe mmap; }
 @test "rw: SIGPIPE on standard output" { sigpipe rw; }
+
+# The same with a FIFO source, for the methods that read one: the writer
+# writes 2 MiB (so zcp has read all but a pipe's worth of it: it has
+# created and written the destination), says so, then holds the pipe open
+# without writing; zcp waits in read or splice for more.
+fifo_signalled() {
+	local m=$1 sig=$2 pid wpid ino i
+	mkfifo fifo
+	mkdir d
+	for i in new old; do
+		if [ $i = old ]; then
+			mkrand d/out $((3 * MIB))
+			ino=$(stat -c %i d/out)
+		fi
+		rm -f marker
+		: >hold
+		{
+			head -c $((2 * MIB)) /dev/urandom
+			: >marker
+			while [ -e hold ]; do sleep 0.05; done
+		} >fifo &
+		wpid=$!
+		FAULT_PIDS+=("$wpid")
+		env --default-signal=INT,TERM,HUP,PIPE "$ZCP" --method="$m" fifo d/out 2>err &
+		pid=$!
+		while [ ! -e marker ]; do
+			kill -0 "$pid" 2>/dev/null || { cat err; return 1; }
+			sleep 0.05
+		done
+		kill -s "$sig" "$pid"
+		ST=0
+		wait "$pid" || ST=$?
+		rm hold
+		wait "$wpid"
+		cat err
+		died_of "$sig"
+		if [ $i = new ]; then
+			assert_equal "$(ls -A d)" ""
+		else
+			assert_equal "$(ls -A d)" out
+			assert_equal "$(stat -c %s d/out)" 0
+			assert_equal "$(stat -c %i d/out)" "$ino"
+		fi
+	done
+}
+
+@test "uring_splice: SIGINT mid-copy from a FIFO" { fifo_signalled uring_splice INT; }
+@test "uring_splice: SIGTERM mid-copy from a FIFO" { fifo_signalled uring_splice TERM; }
+@test "uring_splice: SIGHUP mid-copy from a FIFO" { fifo_signalled uring_splice HUP; }
+@test "rw: SIGINT mid-copy from a FIFO" { fifo_signalled rw INT; }
+@test "rw: SIGTERM mid-copy from a FIFO" { fifo_signalled rw TERM; }
+@test "rw: SIGHUP mid-copy from a FIFO" { fifo_signalled rw HUP; }
