@@ -6,6 +6,7 @@
 #include "create.h"
 #include "dryrun.h"
 #include "meta.h"
+#include "report.h"
 #include "sys.h"
 #include "util.h"
 #include "walk.h"
@@ -239,14 +240,6 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 		*gone = true;
 		return 0;
 	}
-	if (S_ISLNK(dlst->st_mode)) {
-		struct stat st;
-		if (sys_fstatat(dst->dirfd, dst->name, &st, 0) != 0) {
-			util_error(0, "not writing through dangling symlink %s",
-				   util_quote(dst->path));
-			return -ENOENT;
-		}
-	}
 	return 0;
 }
 
@@ -303,14 +296,18 @@ static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct st
 			   util_quote(dst->path));
 		return -EEXIST;
 	}
+	stats_file_begin();
 	fd = create_open_src(src, sst, follow);
 	if (fd < 0) {
 		create_src_error(src, fd);
-		return fd;
+		err = fd;
+	} else {
+		err = create_data(ctx, src, sst, fd, dst, NULL, NULL);
+		if (src->name)
+			sys_close(fd);
 	}
-	err = create_data(ctx, src, sst, fd, dst, NULL);
-	if (src->name)
-		sys_close(fd);
+	stats_file_end();
+	report_file(src->path, dst->path);
 	return err;
 }
 
@@ -320,7 +317,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	const struct cp_opts *o = ctx->o;
 	bool follow = o->deref == DEREF_ALWAYS || (o->deref == DEREF_CMDLINE && cmdline);
 	bool exists, gone = false;
-	struct stat sst, dlst;
+	struct stat sst, dlst, made_st;
 	struct cp_id *made;
 	char *backup = NULL;
 	int err;
@@ -361,7 +358,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				   (o->recursive || S_ISDIR(sst.st_mode) || S_ISLNK(sst.st_mode))) ||
 				  o->backup != BACKUP_OFF || o->remove_dest;
 		struct stat dst_sb = dlst;
-		if (lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0) {
+		/* A dangling symlink is, to cp, a destination that does not exist. */
+		bool dst_known = lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
+		if (dst_known) {
 			/* Standard input is compared by what it is, not by name. */
 			int ok = src->name ? cp_same_file_ok(o, src, &sst, dst, &dst_sb)
 					   : !same_inode(&sst, &dst_sb);
@@ -373,16 +372,25 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			if (ok == 2)
 				return 0;
 		}
-		made = inomap_get(&ctx->created, dlst.st_dev, dlst.st_ino);
-		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino) {
+		made = dst_known ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino) : NULL;
+		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino &&
+		    (S_ISDIR(sst.st_mode) || (cmdline && o->backup == BACKUP_OFF))) {
 			util_error(0, "warning: source %s %s specified more than once",
 				   S_ISDIR(sst.st_mode) ? "directory" : "file",
 				   util_quote(src->path));
 			return 0;
 		}
-		if (made && !S_ISDIR(sst.st_mode)) {
+		/* As cp: what an earlier operand made is not overwritten by a
+		 * later one (entries met while merging directories are). */
+		if (made && cmdline && !S_ISDIR(dst_sb.st_mode) && o->backup != BACKUP_NUMBERED) {
 			util_error(0, "will not overwrite just-created %s with %s",
 				   util_quote(dst->path), util_quote(src->path));
+			return -EEXIST;
+		}
+		if (cmdline && o->backup == BACKUP_OFF && S_ISLNK(dlst.st_mode) &&
+		    inomap_get(&ctx->created, dlst.st_dev, dlst.st_ino)) {
+			util_error(0, "will not copy %s through just-created symlink %s",
+				   util_quote(src->path), util_quote(dst->path));
 			return -EEXIST;
 		}
 		/* A symlink to a directory is not one to merge into (-r) or
@@ -423,11 +431,14 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		    !(track_links && inomap_get(&ctx->links, sst.st_dev, sst.st_ino));
 	int src_fd = -1;
 	if (data) {
+		/* Each data file is a unit of --stats: its own calls, opens to closes. */
+		stats_file_begin();
 		src_fd = create_open_src(src, &sst, follow);
 		if (src_fd < 0) {
 			cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
 			create_src_error(src, src_fd);
-			return src_fd;
+			err = src_fd;
+			goto out_close_src;
 		}
 	}
 	if (exists) {
@@ -461,6 +472,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		break;
 	case S_IFLNK:
 		err = create_symlink(ctx, src, &sst, dst);
+		if (!err && cmdline && sys_fstatat(dst->dirfd, dst->name, &made_st,
+						   AT_SYMLINK_NOFOLLOW) == 0)
+			cp_remember(ctx, &made_st, &sst);
 		break;
 	case S_IFIFO:
 	case S_IFCHR:
@@ -469,7 +483,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		err = create_special(ctx, &sst, dst);
 		break;
 	default:
-		err = create_data(ctx, src, &sst, src_fd, dst, exists ? &dlst : NULL);
+		err = create_data(ctx, src, &sst, src_fd, dst, exists ? &dlst : NULL, &made_st);
+		if (!err && cmdline)
+			cp_remember(ctx, &made_st, &sst);
 		break;
 	}
 	if (!err && track_links)
@@ -478,6 +494,10 @@ out_close_src:
 	free(backup);
 	if (src_fd >= 0 && src->name)
 		sys_close(src_fd);
+	if (data) {
+		stats_file_end();
+		report_file(src->path, dst->path);
+	}
 	return err;
 }
 

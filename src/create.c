@@ -3,7 +3,6 @@
 #include "dest.h"
 #include "explain.h"
 #include "meta.h"
-#include "report.h"
 #include "sys.h"
 #include "util.h"
 
@@ -126,9 +125,8 @@ static void create_atomic_inherit(const struct cp_opts *o, int fd, const struct 
 		sys_fchmod(fd, dlst->st_mode & 07777);
 }
 
-static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
-			   const struct stat *sst, int src_fd, const struct cp_path *dst,
-			   const struct stat *dlst)
+int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		int src_fd, const struct cp_path *dst, const struct stat *dlst, struct stat *made)
 {
 	const struct cp_opts *o = ctx->o;
 	struct dest d = { .fd = STDOUT_FILENO, .slot = -1 };
@@ -142,11 +140,17 @@ static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
 			.exists = dlst != NULL,
 			.link = dlst && S_ISLNK(dlst->st_mode),
 			.atomic = o->atomic, .force = o->force, .verbose = o->verbose,
+			/* As cp: only POSIXLY_CORRECT writes through a dangling symlink. */
+			.dangling = getenv("POSIXLY_CORRECT") != NULL,
 		};
 		err = create_atomic_ok(o, dst, dlst);
 		if (err)
 			return err;
 		err = dest_open(&d, dst->dirfd, dst->name, dst->path, &how);
+		if (err == -ENOENT && how.link && !how.dangling) {
+			util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
+			return err;
+		}
 		if (err) {
 			util_error(err, "cannot create regular file %s", util_quote(dst->path));
 			return err;
@@ -190,7 +194,8 @@ static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
 			sys_lseek(d.fd, job.dst.off, SEEK_SET);
 		return 0;
 	}
-	cp_remember(ctx, &job.dst.st, sst);
+	if (made)
+		*made = job.dst.st;
 	if (o->atomic && dlst)
 		create_atomic_inherit(o, d.fd, dlst, &job.dst.st);
 	{
@@ -212,18 +217,6 @@ out_abort:
 	return err;
 }
 
-/* Each data file is a unit of --stats: its own calls, opens to closes. */
-int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		int src_fd, const struct cp_path *dst, const struct stat *dlst)
-{
-	int err;
-
-	stats_file_begin();
-	err = create_data_run(ctx, src, sst, src_fd, dst, dlst);
-	stats_file_end();
-	report_file(src->path, dst->path);
-	return err;
-}
 
 int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 	       bool follow, const struct cp_path *dst, bool exists)

@@ -94,11 +94,16 @@ int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 	if (how->exists) {
 		/* Not through a symlink that took the file's place since lstat. */
 		fd = sys_openat(dirfd, name, O_WRONLY | (how->link ? 0 : O_NOFOLLOW), 0);
+		/* A dangling symlink: cp makes its target only if POSIXLY_CORRECT. */
+		if (fd == -ENOENT && how->link && how->dangling)
+			fd = sys_openat(dirfd, name, O_WRONLY | O_CREAT, how->mode);
 		if (fd >= 0) {
 			d->fd = fd;
 			d->kind = DEST_EXISTING;
 			return 0;
 		}
+		if (fd == -ENOENT && how->link)
+			return fd;	/* not through a dangling symlink, -f or not */
 		/* -f: a destination that cannot be opened is removed first. */
 		if (!how->force || sys_unlinkat(dirfd, name, 0) < 0)
 			return fd;

@@ -39,6 +39,7 @@ struct dest_how {
 	bool link;		/* ... and is a symlink cp writes through */
 	bool atomic;		/* --atomic */
 	bool force;		/* -f: remove what cannot be opened, then create */
+	bool dangling;		/* write through a dangling symlink (POSIXLY_CORRECT) */
 	bool verbose;
 };
 

@@ -144,7 +144,10 @@ int exec_run(struct copy_job *job, struct plan *plan, int *used)
 			break;
 		}
 		s->err = err;
-		if (!method_unsupported(err) || job->moved > 0) {
+		/* Another method may try only if nothing reached the destination
+		 * and whatever was taken from the source can be taken again. */
+		if (!method_unsupported(err) || job->written > 0 ||
+		    (job->moved > 0 && src_off < 0)) {
 			*used = i;
 			return err;
 		}

@@ -27,6 +27,42 @@ static void explain_endpoint(FILE *f, const char *label, const struct endpoint *
 	fputc('\n', f);
 }
 
+/* What happened to a method named in cp's --debug line: used, failed
+ * ("unsupported"), never reached ("unknown", "avoided"). */
+static const char *explain_cp_word(const struct plan *plan, int used, const char *name,
+				   const char *not_tried)
+{
+	for (unsigned i = 0; i < plan->n; i++) {
+		const struct plan_step *s = &plan->steps[i];
+
+		if (strcmp(s->m->name, name) != 0)
+			continue;
+		if ((int)i == used && s->state == STEP_USED)
+			return "yes";
+		if (s->state == STEP_FAILED || (int)i == used)
+			return "unsupported";
+		if (s->state == STEP_SKIPPED)
+			return not_tried;
+		return used >= 0 && (int)i < used ? "unsupported" : "unknown";
+	}
+	return "no";	/* not in the --method order */
+}
+
+/* cp 9.2's --debug line, in cp's words, then the method zcp used. */
+static void explain_debug(FILE *f, const struct copy_job *job, const struct plan *plan,
+			  int used)
+{
+	bool zeros = job->sparse == SPARSE_ALWAYS && job->may_punch;
+	const char *sparse = job->holes ? (zeros ? "SEEK_HOLE + zeros" : "SEEK_HOLE")
+					: (zeros ? "zeros" : "no");
+
+	fprintf(f, "copy offload: %s, reflink: %s, sparse detection: %s\n",
+		explain_cp_word(plan, used, "copy_range", "avoided"),
+		job->reflink_never ? "no" : explain_cp_word(plan, used, "clone", "unsupported"),
+		sparse);
+	fprintf(f, "zcp method: %s\n", used >= 0 ? plan->steps[used].m->name : "none");
+}
+
 void explain_file(const struct cp_opts *o, const struct copy_job *job,
 		  const struct plan *plan, int used)
 {
@@ -39,9 +75,7 @@ void explain_file(const struct cp_opts *o, const struct copy_job *job,
 	if (used < 0)
 		first = plan_next(plan, -1);
 	if (o->debug && !o->explain) {
-		int i = used >= 0 ? used : first;
-		fprintf(f, "%s -> %s: method %s\n", util_quote(job->src.path),
-			util_quote(job->dst.path), i >= 0 ? plan->steps[i].m->name : "none");
+		explain_debug(f, job, plan, used >= 0 ? used : first);
 		return;
 	}
 	fprintf(f, "%s -> %s\n", util_quote(job->src.path), util_quote(job->dst.path));

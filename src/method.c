@@ -7,6 +7,7 @@
  */
 #include "method.h"
 #include "stats.h"
+#include "sys.h"
 
 #include <errno.h>
 #include <string.h>
@@ -42,6 +43,17 @@ void method_kernel_moved(struct copy_job *job, uint64_t n)
 	stats_bytes(n, 0, 0);
 	job->moved += n;
 	job->written += n;
+}
+
+int method_wait(int fd, short events)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int n;
+
+	do
+		n = sys_poll(&p, 1, -1);
+	while (n == -EINTR);
+	return n < 0 ? n : 0;
 }
 
 bool method_unsupported(int err)

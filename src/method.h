@@ -54,6 +54,9 @@ const struct copy_method *method_find(const char *name);
 /* n bytes went from source to destination inside the kernel in one call:
  * taken, written, and counted as copied, none across the boundary. */
 void method_kernel_moved(struct copy_job *job, uint64_t n);
+/* Wait until a non-blocking end (an inherited O_NONBLOCK pipe) is ready:
+ * POLLIN to read, POLLOUT to write. 0 or -errno. */
+int method_wait(int fd, short events);
 /* True for the errors that mean "this method cannot work here". */
 bool method_unsupported(int err);
 

@@ -127,7 +127,8 @@ static void usage(void)
 	      "                                 before reporting it done\n"
 	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
 	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
-	      "      --debug                  one line per file: the method used\n"
+	      "      --debug                  explain how each file is copied, as cp 9.2's\n"
+	      "                                 --debug (implies -v), and the method used\n"
 	      "      --dry-run                plan and explain, copy and change nothing\n"
 	      "      --stats[=FORMAT]         count system calls and bytes: text (default) or json\n"
 	      "      --bench[=ROUNDS]         copy SOURCE to DEST with every method that applies,\n"
@@ -323,7 +324,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		case OPT_ATOMIC: o->atomic = true; break;
 		case OPT_FSYNC: o->fsync = true; break;
 		case OPT_EXPLAIN: o->explain = true; break;
-		case OPT_DEBUG: o->debug = true; break;
+		case OPT_DEBUG: o->debug = true; o->verbose = true; break;	/* as cp */
 		case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;
 		case OPT_STATS:
 			a->stats = true;

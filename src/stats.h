@@ -15,7 +15,7 @@
 	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \
 	X(fgetxattr) X(fsetxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) \
 	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) \
-	X(rt_sigaction) X(kill) X(getpid) X(umask) X(getrusage)
+	X(rt_sigaction) X(kill) X(getpid) X(umask) X(getrusage) X(poll)
 
 enum stats_call {
 #define STATS_ENUM(n) SC_##n,

@@ -11,6 +11,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/mman.h>
@@ -192,6 +193,11 @@ static inline int sys_renameat2(int od, const char *on, int nd, const char *nn,
 				unsigned flags)
 {
 	return (int)sys_ret(SC_renameat2, renameat2(od, on, nd, nn, flags));
+}
+
+static inline int sys_poll(struct pollfd *fds, nfds_t n, int timeout)
+{
+	return (int)sys_ret(SC_poll, poll(fds, n, timeout));
 }
 
 static inline int sys_fsync(int fd)

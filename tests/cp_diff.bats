@@ -965,6 +965,37 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 
 # --- a real tree -----------------------------------------------------------
 
+@test "directory operands that merge: the second wins inside, as cp" {
+	both 'mkdir -p a/x b/x D; echo 1 >a/x/f; echo 2 >b/x/f; stamp' -r a/x b/x D
+	oracle_ok
+	[ "$(cat "$T/z/D/x/f")" = 2 ]
+}
+
+@test "a file named twice into one directory: just-created is kept" {
+	both 'mkdir -p a b D; echo 1 >a/f; echo 2 >b/f; stamp' a/f b/f D
+	oracle_failed "will not overwrite just-created"
+	rm -rf "$T/c" "$T/z"
+	both 'mkdir -p a b D; echo 1 >a/f; echo 2 >b/f; stamp' --backup=numbered a/f b/f D
+	oracle_ok
+}
+
+@test "will not copy through a symlink made by this run" {
+	both 'mkdir -p a b c; touch a/1; ln -s ../a/1 b/1; stamp' -d b/1 a/1 c
+	rm -rf "$T/c" "$T/z"
+	both 'mkdir -p a b c; echo x >a/1; ln -s /nowhere-at-all b/1; stamp' -d b/1 a/1 c
+	oracle_failed "through just-created symlink"
+}
+
+@test "-v onto a dangling symlink tells the copy before the error; POSIXLY_CORRECT writes through" {
+	both fx_basic -v a dangling
+	oracle_failed "not writing through dangling symlink"
+	[[ $COUT == "'a' -> 'dangling'" ]]
+	rm -rf "$T/c" "$T/z"
+	both --env POSIXLY_CORRECT=1 fx_basic a dangling
+	oracle_ok
+	[ "$(cat "$T/z/nowhere")" = alpha ]
+}
+
 @test "zcp -a /usr/share/doc gives what cp -a gives" {
 	[ -d /usr/share/doc ] || skip "no /usr/share/doc"
 	mkdir c z

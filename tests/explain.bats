@@ -75,11 +75,24 @@ teardown() { zcp_teardown; }
 	grep -q "^'a' -> '-'" err
 }
 
-@test "--debug: one line per file with the method" {
+@test "--debug: cp 9.2's lines (it implies -v), then the method" {
 	mkrand a 100
 	run zcp --debug a b
 	assert_success
-	assert_output "'a' -> 'b': method copy_range"
+	assert_line --index 0 "'a' -> 'b'"
+	assert_line --index 1 "copy offload: yes, reflink: unsupported, sparse detection: no"
+	assert_line --index 2 "zcp method: copy_range"
+	mount_tmpfs "$T/tm" 16m
+	truncate -s 1M sp
+	echo data >>sp
+	run zcp --debug sp tm/sp
+	assert_success
+	assert_line --index 1 "copy offload: avoided, reflink: unsupported, sparse detection: SEEK_HOLE"
+	assert_line --index 2 "zcp method: sendfile"
+	run zcp --debug --reflink=never --sparse=always --method=rw a c
+	assert_line --index 1 "copy offload: no, reflink: no, sparse detection: zeros"
+	run bash -c "echo x | '$ZCP' --debug --method=copy_range,rw - d"
+	assert_line --index 1 "copy offload: avoided, reflink: no, sparse detection: no"
 }
 
 # The plan for each kind of pair, as README.md's "Choosing a method" says.

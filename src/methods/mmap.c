@@ -106,6 +106,8 @@ static int mm_write(struct copy_job *job, const char *p, size_t n)
 				  : sys_write(job->dst.fd, p, n);
 		if (w == -EINTR)
 			continue;
+		if (w == -EAGAIN && (w = method_wait(job->dst.fd, POLLOUT)) == 0)
+			continue;
 		if (w == -EFAULT) {
 			/* A mapped page of the source could not be read. */
 			job->err_side = JOB_ERR_READ;

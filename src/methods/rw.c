@@ -54,6 +54,8 @@ static int rw_write_all(struct copy_job *job, const char *p, size_t n)
 					      : sys_write(job->dst.fd, p, n);
 		if (w == -EINTR)
 			continue;
+		if (w == -EAGAIN && (w = method_wait(job->dst.fd, POLLOUT)) == 0)
+			continue;
 		if (w < 0 || w == 0) {
 			job->err_side = JOB_ERR_WRITE;
 			return w < 0 ? (int)w : -EIO;
@@ -114,6 +116,8 @@ static int rw_copy(struct copy_job *job, int64_t len)
 		ssize_t n = job->src.off >= 0 ? sys_pread(job->src.fd, rw_buf, want, job->src.off)
 					      : sys_read(job->src.fd, rw_buf, want);
 		if (n == -EINTR)
+			continue;
+		if (n == -EAGAIN && (n = method_wait(job->src.fd, POLLIN)) == 0)
 			continue;
 		if (n < 0) {
 			job->err_side = JOB_ERR_READ;

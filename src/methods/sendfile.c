@@ -58,6 +58,8 @@ static int sendfile_copy(struct copy_job *job, int64_t len)
 
 		if (n == -EINTR)
 			continue;
+		if (n == -EAGAIN && (n = method_wait(job->dst.fd, POLLOUT)) == 0)
+			continue;
 		if (n < 0) {
 			job->err_side = sendfile_side((int)n);
 			return (int)n;

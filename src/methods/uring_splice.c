@@ -61,6 +61,7 @@ struct us_copy {
 	uint64_t limit;		/* where the copy ends: its length, or where the source did */
 	unsigned inflight;
 	int err;
+	short wait_src, wait_dst;	/* an end said EAGAIN: poll it before more */
 };
 
 static const char *us_unavailable(void)
@@ -246,6 +247,16 @@ static void us_done(struct us_copy *c, struct us_slot *s)
 			broken = true;	/* nothing moved; the next round asks again */
 			continue;
 		}
+		if (res == -EAGAIN) {
+			/* An inherited O_NONBLOCK pipe: wait for the end that
+			 * would have blocked, then ask again. */
+			if (o->kind != US_DRAIN)
+				c->wait_src = POLLIN;
+			if (o->kind != US_FILL)
+				c->wait_dst = POLLOUT;
+			broken = true;
+			continue;
+		}
 		if (res < 0) {
 			us_fail(c, res, o->kind == US_FILL ? JOB_ERR_READ :
 					o->kind == US_DRAIN || res == -EPIPE ? JOB_ERR_WRITE
@@ -288,6 +299,27 @@ static void us_next_range(struct us_copy *c, struct us_slot *s)
 	c->next = s->end;
 }
 
+/* Both ends may be non-blocking pipes: wait for either to be ready; a
+ * stream end (a pipe) is the only one that can have said EAGAIN. */
+static int us_wait(struct us_copy *c)
+{
+	struct pollfd p[2];
+	nfds_t n = 0;
+	int err;
+
+	if (c->wait_src && us_off(&c->job->src) < 0)
+		p[n++] = (struct pollfd){ .fd = c->job->src.fd, .events = c->wait_src };
+	if (c->wait_dst && us_off(&c->job->dst) < 0)
+		p[n++] = (struct pollfd){ .fd = c->job->dst.fd, .events = c->wait_dst };
+	c->wait_src = c->wait_dst = 0;
+	if (n == 0)
+		return 0;
+	do
+		err = sys_poll(p, n, -1);
+	while (err == -EINTR);
+	return err < 0 ? err : 0;
+}
+
 static int us_run(struct us_copy *c)
 {
 	struct io_uring_cqe *cqe;
@@ -297,6 +329,13 @@ static int us_run(struct us_copy *c)
 	for (;;) {
 		queued = 0;
 		min_wait = ~0u;
+		if (c->inflight == 0 && !c->err && (c->wait_src || c->wait_dst)) {
+			err = us_wait(c);
+			if (err) {
+				us_fail(c, err, JOB_ERR_BOTH);
+				return err;
+			}
+		}
 		for (unsigned i = 0; i < c->nslots && !c->err; i++) {
 			struct us_slot *s = &c->slot[i];
 			if (s->pending == 0 && us_has_work(c, s))
