@@ -210,3 +210,104 @@ agree() {
 	[ "$(jq '.files | length' "$d/s2.json")" -eq 200 ]
 	[ "$(jq -r '[.files[].method] | unique | join(",")' "$d/s2.json")" = "$m" ]
 }
+
+# ---- fault injection (tests/faults.bats, tests/signals.bats) ----------------
+# A FUSE pass-through of a backing directory that fails on command
+# (tests/faultfs.py). A mount that does not come up is a failure, not a skip.
+
+# mount_faultfs BACKING MNT: mounts, with the control file $T/ctl (rules
+# written by fault_rule). Sets FAULT_CTL; the server's log is $T/faultfs.log.
+mount_faultfs() {
+	local back=$1 mnt=$2 i
+	FAULT_CTL=$T/ctl
+	: >"$FAULT_CTL"
+	mkdir -p "$back" "$mnt"
+	/usr/bin/python3 "$BATS_TEST_DIRNAME/faultfs.py" "$back" "$mnt" "$FAULT_CTL" \
+		3>&- 2>>"$T/faultfs.log" &
+	FAULT_PIDS+=($!)
+	MOUNTS+=("$mnt")
+	for i in $(seq 200); do
+		mountpoint -q "$mnt" && return 0
+		kill -0 "${FAULT_PIDS[-1]}" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "faultfs did not mount on $mnt:" >&2
+	cat "$T/faultfs.log" >&2
+	return 1
+}
+
+# fault_rule OP ACTION NAME N: one more rule (see tests/faultfs.py);
+# fault_clear: none.
+fault_rule() { echo "$*" >>"$FAULT_CTL"; }
+fault_clear() { : >"$FAULT_CTL"; }
+
+# fault_hold: reads that reach a "block" rule wait from now on, until
+# fault_release. fault_wait_blocked [PID]: wait until one does (the copy is
+# then caught in flight); fails if PID exits first, or after 60 s.
+fault_hold() {
+	rm -f "$FAULT_CTL.blocked"
+	: >"$FAULT_CTL.hold"
+}
+fault_release() { rm -f "$FAULT_CTL.hold"; }
+fault_wait_blocked() {
+	local i pid=${1:-}
+	for i in $(seq 1200); do
+		[ -e "$FAULT_CTL.blocked" ] && return 0
+		if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
+			echo "process $pid ended before a read blocked in faultfs" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+	echo "no read blocked in faultfs" >&2
+	return 1
+}
+
+# fault_tmp_gone DIR NAME...: faultfs's log ($FAULT_CTL.log) shows a
+# temporary file made in DIR (a path from the mount's root, "/d") under a
+# name other than NAME..., and removed again.
+fault_tmp_gone() {
+	local dir=$1 tmp n
+	shift
+	tmp=$(awk -v d="$dir/" -v skip="$*" 'BEGIN { split(skip, s, " "); for (i in s) no[d s[i]] = 1 }
+		$1 == "create" && index($2, d) == 1 && !($2 in no) { print $2; exit }' "$FAULT_CTL.log")
+	if [ -z "$tmp" ]; then
+		echo "no temporary file was made in $dir:" >&2
+		cat "$FAULT_CTL.log" >&2
+		return 1
+	fi
+	grep -qx "unlink $tmp" "$FAULT_CTL.log" || {
+		echo "$tmp was not removed:" >&2
+		cat "$FAULT_CTL.log" >&2
+		return 1
+	}
+}
+
+# faults_teardown: release blocked reads, unmount, wait for the servers.
+faults_teardown() {
+	local p
+	[ -n "${FAULT_CTL:-}" ] && rm -f "$FAULT_CTL.hold"
+	zcp_teardown_mounts
+	for p in "${FAULT_PIDS[@]}"; do
+		kill "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	FAULT_PIDS=()
+	zcp_teardown
+}
+
+# The unmount half of zcp_teardown, which may run again after it (harmless).
+zcp_teardown_mounts() {
+	local i m
+	for ((i = ${#MOUNTS[@]} - 1; i >= 0; i--)); do
+		m=${MOUNTS[$i]}
+		umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true
+	done
+	MOUNTS=()
+}
+
+# ls_snapshot DIR: the names in DIR, hidden ones too, with inode and size.
+ls_snapshot() {
+	(cd "$1" && find . -mindepth 1 -printf '%p %i %s\n' | LC_ALL=C sort)
+}
+# ---- end of fault injection --------------------------------------------------

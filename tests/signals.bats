@@ -1,0 +1,216 @@
+#!/usr/bin/env bats
+# Signals during a copy (issue 7): SIGINT, SIGTERM and SIGHUP caught in
+# flight remove the file being written (a new one; an existing one is left
+# empty, the same inode), then zcp dies of the same signal, as a shell
+# expects (128+n). SIGPIPE on standard output: zcp dies of it. --atomic:
+# the old destination untouched, no temporary file left.
+#
+# The copy is caught in flight without timing: the source is on a FUSE
+# file system (tests/faultfs.py) whose reads past 1 MiB wait while a hold
+# file exists, and say so; the test waits for that, sends the signal, then
+# lets the read go on. For sendfile, copy_range and uring_splice the read
+# that waits is the kernel's own (in an io_uring worker for uring_splice).
+
+load helpers
+
+setup() {
+	zcp_setup
+	FAULT_PIDS=()
+}
+teardown() { faults_teardown; }
+
+MIB=$((1 << 20))
+
+# caught_pair M [fuse]: the FUSE source $S (8 MiB, reads past 1 MiB wait
+# while held), the destination directory $D (real place $DB): on the
+# mount for copy_range, which moves bytes only within one file system, or
+# when asked; on ext4 otherwise.
+caught_pair() {
+	mount_faultfs "$T/fb" "$T/fm"
+	mkrand fb/src $((8 * MIB))
+	S=fm/src
+	if [ "$1" = copy_range ] || [ "${2:-}" = fuse ]; then
+		D=fm/d DB=fb/d
+	else
+		D=d DB=d
+	fi
+	mkdir "$DB"
+	fault_rule read block /src $MIB
+}
+
+# caught M SIG [OPTION...]: copy $S into $D with METHOD, hold it in flight,
+# send SIG; ST is the exit status. The signals zcp catches are set to
+# their defaults first: a background job of a script starts with SIGINT
+# ignored, and a program leaves an ignored signal ignored.
+caught() {
+	local m=$1 sig=$2 pid
+	shift 2
+	fault_hold
+	env --default-signal=INT,TERM,HUP,PIPE "$ZCP" --method="$m" "$@" "$S" "$D" 2>"$T/err" &
+	pid=$!
+	if ! fault_wait_blocked "$pid"; then
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		cat "$T/err"
+		return 1
+	fi
+	kill -s "$sig" "$pid"
+	fault_release
+	ST=0
+	wait "$pid" || ST=$?
+	cat "$T/err"
+}
+
+# died_of SIG: zcp died of SIG (the shell's 128+n, named by kill -l).
+died_of() {
+	assert_equal "$ST" $((128 + $(kill -l "$1")))
+	assert_equal "$(kill -l "$ST")" "$1"
+}
+
+signalled() {
+	local m=$1 sig=$2 ino
+	caught_pair "$m"
+	# a new destination: gone
+	caught "$m" "$sig"
+	died_of "$sig"
+	assert_equal "$(ls -A "$DB")" ""
+	# an existing destination: left empty, the same inode
+	mkrand "$DB/src" $((2 * MIB))
+	ino=$(stat -c %i "$DB/src")
+	caught "$m" "$sig"
+	died_of "$sig"
+	assert_equal "$(ls -A "$DB")" src
+	assert_equal "$(stat -c %s "$DB/src")" 0
+	assert_equal "$(stat -c %i "$DB/src")" "$ino"
+	# and without the signal, the same copy completes (the hold was real)
+	fault_clear
+	zcp --method="$m" "$S" "$D"
+	cmp fb/src "$DB/src"
+}
+
+@test "copy_range: SIGINT mid-copy" { signalled copy_range INT; }
+@test "copy_range: SIGTERM mid-copy" { signalled copy_range TERM; }
+@test "copy_range: SIGHUP mid-copy" { signalled copy_range HUP; }
+@test "sendfile: SIGINT mid-copy" { signalled sendfile INT; }
+@test "sendfile: SIGTERM mid-copy" { signalled sendfile TERM; }
+@test "sendfile: SIGHUP mid-copy" { signalled sendfile HUP; }
+@test "uring_splice: SIGINT mid-copy" { signalled uring_splice INT; }
+@test "uring_splice: SIGTERM mid-copy" { signalled uring_splice TERM; }
+@test "uring_splice: SIGHUP mid-copy" { signalled uring_splice HUP; }
+@test "mmap: SIGINT mid-copy" { signalled mmap INT; }
+@test "mmap: SIGTERM mid-copy" { signalled mmap TERM; }
+@test "mmap: SIGHUP mid-copy" { signalled mmap HUP; }
+@test "rw: SIGINT mid-copy" { signalled rw INT; }
+@test "rw: SIGTERM mid-copy" { signalled rw TERM; }
+@test "rw: SIGHUP mid-copy" { signalled rw HUP; }
+
+# --atomic: the old destination is not touched, and the temporary file
+# (O_TMPFILE on ext4; a hidden name on the FUSE mount, which has no
+# O_TMPFILE) does not stay behind.
+atomic_term() {
+	local m=$1 ino sum
+	caught_pair "$m" "${2:-}"
+	mkrand "$DB/src" $((2 * MIB))
+	ino=$(stat -c %i "$DB/src")
+	sum=$(sha256sum <"$DB/src")
+	: >"$FAULT_CTL.log"
+	caught "$m" TERM --atomic
+	died_of TERM
+	assert_equal "$(ls -A "$DB")" src
+	assert_equal "$(stat -c %i "$DB/src")" "$ino"
+	assert_equal "$(sha256sum <"$DB/src")" "$sum"
+	if [ "$DB" = fb/d ]; then
+		fault_tmp_gone /d src
+	fi
+	fault_clear
+	zcp --atomic --method="$m" "$S" "$D"
+	cmp fb/src "$DB/src"
+}
+
+@test "copy_range: --atomic + SIGTERM keeps the old file" { atomic_term copy_range; }
+@test "sendfile: --atomic + SIGTERM keeps the old file" { atomic_term sendfile; }
+@test "uring_splice: --atomic + SIGTERM keeps the old file" { atomic_term uring_splice; }
+@test "mmap: --atomic + SIGTERM keeps the old file" { atomic_term mmap; }
+@test "rw: --atomic + SIGTERM keeps the old file" { atomic_term rw; }
+@test "sendfile: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term sendfile fuse; }
+@test "uring_splice: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term uring_splice fuse; }
+@test "mmap: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term mmap fuse; }
+@test "rw: --atomic + SIGTERM on FUSE (hidden temporary name) keeps the old file" { atomic_term rw fuse; }
+
+# SIGPIPE: standard output is a pipe whose reader goes away after 10
+# bytes (64 MiB cannot fit in it): zcp dies of SIGPIPE, says nothing,
+# leaves nothing.
+sigpipe() {
+	local before
+	mkrand big $((64 * MIB))
+	before=$(ls_snapshot .)
+	run bash -c "env --default-signal=PIPE '$ZCP' --method=$1 big - | head -c 10 >/dev/null; echo \${PIPESTATUS[0]}"
+	assert_output 141
+	assert_equal "$(ls_snapshot .)" "$before"
+}
+
+# copy_file_range takes no pipe: no SIGPIPE case for copy_range, it refuses
+# before writing anything.
+@test "copy_range: refuses a pipe on standard output, nothing written" {
+	mkrand big 65536
+	run bash -c "set -o pipefail; '$ZCP' --method=copy_range big - | wc -c"
+	[ "$status" -eq 1 ]
+	assert_line --partial "with method copy_range"
+	assert_line 0
+}
+@test "sendfile: SIGPIPE on standard output" { sigpipe sendfile; }
+@test "uring_splice: SIGPIPE on standard output" { sigpipe uring_splice; }
+@test "mmap: SIGPIPE on standard output" { sigpipe mmap; }
+@test "rw: SIGPIPE on standard output" { sigpipe rw; }
+
+# The same with a FIFO source, for the methods that read one: the writer
+# writes 2 MiB (so zcp has read all but a pipe's worth of it: it has
+# created and written the destination), says so, then holds the pipe open
+# without writing; zcp waits in read or splice for more.
+fifo_signalled() {
+	local m=$1 sig=$2 pid wpid ino i
+	mkfifo fifo
+	mkdir d
+	for i in new old; do
+		if [ $i = old ]; then
+			mkrand d/out $((3 * MIB))
+			ino=$(stat -c %i d/out)
+		fi
+		rm -f marker
+		: >hold
+		{
+			head -c $((2 * MIB)) /dev/urandom
+			: >marker
+			while [ -e hold ]; do sleep 0.05; done
+		} >fifo &
+		wpid=$!
+		FAULT_PIDS+=("$wpid")
+		env --default-signal=INT,TERM,HUP,PIPE "$ZCP" --method="$m" fifo d/out 2>err &
+		pid=$!
+		while [ ! -e marker ]; do
+			kill -0 "$pid" 2>/dev/null || { cat err; return 1; }
+			sleep 0.05
+		done
+		kill -s "$sig" "$pid"
+		ST=0
+		wait "$pid" || ST=$?
+		rm hold
+		wait "$wpid"
+		cat err
+		died_of "$sig"
+		if [ $i = new ]; then
+			assert_equal "$(ls -A d)" ""
+		else
+			assert_equal "$(ls -A d)" out
+			assert_equal "$(stat -c %s d/out)" 0
+			assert_equal "$(stat -c %i d/out)" "$ino"
+		fi
+	done
+}
+
+@test "uring_splice: SIGINT mid-copy from a FIFO" { fifo_signalled uring_splice INT; }
+@test "uring_splice: SIGTERM mid-copy from a FIFO" { fifo_signalled uring_splice TERM; }
+@test "uring_splice: SIGHUP mid-copy from a FIFO" { fifo_signalled uring_splice HUP; }
+@test "rw: SIGINT mid-copy from a FIFO" { fifo_signalled rw INT; }
+@test "rw: SIGTERM mid-copy from a FIFO" { fifo_signalled rw TERM; }
+@test "rw: SIGHUP mid-copy from a FIFO" { fifo_signalled rw HUP; }
