@@ -42,7 +42,7 @@ all: zcp
 
 # ./zcp is whichever build was made last (SANITIZE=1 or not).
 zcp: $(BUILD)/zcp FORCE
-	$(Q)cmp -s $< $@ || cp $< $@
+	$(Q)cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
 $(BUILD)/zcp: $(OBJS)
 	@$(if $(Q),echo "  LD      $@")

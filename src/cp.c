@@ -175,7 +175,8 @@ static void cp_verbose(const struct cp_opts *o, const struct cp_path *src,
 
 /*
  * The destination exists and is not a directory we merge into: may it be
- * replaced at all (-n, -u, -i)? 1 to skip the file quietly, 0 to go on.
+ * replaced at all (-n, -u, -i)? 1 to skip the file quietly (2: because it
+ * is not older, -u), 0 to go on.
  * Nothing is changed yet: the source is opened before anything is.
  */
 int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
@@ -192,7 +193,7 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
 	    (dst_st.st_mtim.tv_sec > sst->st_mtim.tv_sec ||
 	     (dst_st.st_mtim.tv_sec == sst->st_mtim.tv_sec &&
 	      dst_st.st_mtim.tv_nsec >= sst->st_mtim.tv_nsec)))
-		return 1;
+		return 2;
 	if (o->interactive == ASK_ALWAYS && !cp_ask(dst->path))
 		return 1;
 	return 0;
@@ -275,6 +276,33 @@ static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struc
 	return err;
 }
 
+/* As cp: a file reached through followed symlinks may be met again
+ * whatever its link count, and is then linked, not copied twice. */
+static bool cp_tracks_links(const struct cp_opts *o, const struct stat *sst, bool cmdline)
+{
+	return o->preserve.links && !S_ISDIR(sst->st_mode) &&
+	       (sst->st_nlink > 1 || o->deref == DEREF_ALWAYS ||
+		(cmdline && o->deref == DEREF_CMDLINE));
+}
+
+/* -u kept dst, which is not older: as cp, it still stands for its source's
+ * hard-link group. The first of the group met is remembered; a later one
+ * is linked to it, replacing what is there. */
+static int cp_link_skipped(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)
+{
+	bool replaced = false;
+	int err;
+
+	if (!inomap_get(&ctx->links, sst->st_dev, sst->st_ino)) {
+		inomap_put(&ctx->links, sst->st_dev, sst->st_ino, util_xstrdup(dst->path));
+		return 0;
+	}
+	err = cp_link_again(ctx, sst, dst, &replaced);
+	if (!err && replaced && ctx->o->verbose)
+		printf("removed %s\n", util_quote(dst->path));
+	return err < 0 ? err : 0;
+}
+
 /* Copied as data: a regular file, or without -r what a special file gives. */
 static bool cp_is_data(const struct cp_opts *o, const struct stat *st)
 {
@@ -319,6 +347,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	bool exists, gone = false;
 	struct stat sst, dlst, made_st;
 	struct cp_id *made;
+	bool track_links;
 	char *backup = NULL;
 	int err;
 
@@ -414,17 +443,15 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			return -EISDIR;
 		}
 		err = cp_may_replace(ctx, &sst, dst, &dlst);
+		if (err == 2 && cp_tracks_links(o, &sst, cmdline) && !o->dry_run)
+			return cp_link_skipped(ctx, &sst, dst);
 		if (err)
 			return err > 0 ? 0 : err;
 	}
 	if (o->dry_run)
 		return dryrun_node(ctx, src, &sst, follow, dst, exists ? &dlst : NULL);
+	track_links = cp_tracks_links(o, &sst, cmdline);
 
-	/* As cp: a file reached through followed symlinks may be met again
-	 * whatever its link count, and is then linked, not copied twice. */
-	bool track_links = o->preserve.links && !S_ISDIR(sst.st_mode) &&
-			   (sst.st_nlink > 1 || o->deref == DEREF_ALWAYS ||
-			    (cmdline && o->deref == DEREF_CMDLINE));
 	/* Decide before destroying: the source is opened before a backup,
 	 * a removal or a truncation of the destination. */
 	bool data = cp_is_data(o, &sst) &&
@@ -559,6 +586,8 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 			continue;
 		}
 		err = sys_fstatat(AT_FDCWD, s, &sst, 0);
+		if (!err && !S_ISDIR(sst.st_mode))
+			err = -ENOTDIR;	/* as cp: nothing is made for a/b when a is a file */
 		if (err) {
 			util_error(err, "failed to get attributes of %s", util_quote(s));
 			free(dst);

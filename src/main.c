@@ -141,6 +141,12 @@ int main(int argc, char **argv)
 	o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
 	if (!o->suffix || !*o->suffix || strchr(o->suffix, '/'))
 		o->suffix = "~";
+	/* Named as invoked, as GNU's tools are: a link named cp says "cp:". */
+	if (argc > 0 && argv[0] && *argv[0]) {
+		const char *slash = strrchr(argv[0], '/');
+		if (!slash || slash[1])
+			util_program = slash ? slash + 1 : argv[0];
+	}
 	util_stdio_init();
 	plan_order_default(&o->order);
 	opts_parse(&a, argc, (const char **)argv);

@@ -996,6 +996,23 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 	[ "$(cat "$T/z/nowhere")" = alpha ]
 }
 
+@test "-au into a tree: a file kept by -u still stands for its hard-link group" {
+	for f in f linkm; do
+		both "mkdir s; touch s/f; ln s/f s/linkm; ln s/f s/linke; ln s/f s/fileo; ln s/f s/fileu
+			mkdir -p t/s; touch t/s/$f; ln t/s/$f t/s/linke
+			touch -d @1500000000 t/s/fileo; touch -d @1700000000 t/s/fileu
+			touch -d @1600000000 s/f; touch -d @1650000000 t/s/$f" -au s t
+		oracle_ok
+		[ "$(stat -c %h "$T/z/t/s/f")" = 5 ]
+		rm -rf "$T/c" "$T/z"
+	done
+}
+
+@test "--parents with a file where a directory should be makes nothing" {
+	both 'mkdir d; echo x >f' --parents f/g d
+	oracle_failed "failed to get attributes of 'f'"
+}
+
 @test "zcp -a /usr/share/doc gives what cp -a gives" {
 	[ -d /usr/share/doc ] || skip "no /usr/share/doc"
 	mkdir c z
