@@ -8,7 +8,8 @@
  *   create.c        make a destination: data file, directory, symlink, special
  *   backup.c        --backup, --suffix
  *   meta.c          -p, --preserve: times, owner, xattrs, mode
- *   walk.c          read one directory through its fd, entries by inode
+ *   tree.c          the walk: a loop over directory frames, bounded descriptors
+ *   walk.c          open one directory through its parent's fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
  *   exec.c          the executor: one copy job through its plan, fallbacks
  *   plan.c          classify both ends, order the methods with reasons
@@ -29,6 +30,7 @@
 #include "cp.h"
 #include "report.h"
 #include "sys.h"
+#include "tree.h"
 #include "util.h"
 
 #include <malloc.h>
@@ -48,7 +50,7 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 	ctx->top_src = src;
 	ctx->top_dst = dst;
 	ctx->into_self = false;
-	return cp_copy(ctx, &s, &d, true);
+	return tree_copy(ctx, &s, &d, true);
 }
 
 int main(int argc, char **argv)
