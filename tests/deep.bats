@@ -228,7 +228,7 @@ swap_at_prompt() {
 	swap_at_prompt symlink
 	# The walk comes back to the directory it was copying, not to a name.
 	[ "$STATUS" -eq 0 ]
-	[ -z "$ERR" ]
+	[ "$ERR" = " " ]	# the end of the prompt, nothing more
 	[ -f dst/d/d/d/d/d/keep ]
 	[ "$(bottom_sum away/l5 195)" = "$(bottom_sum dst/d/d/d/d/d 195)" ]
 }
