@@ -37,12 +37,13 @@ static int backup_highest(int dirfd, const char *dir, const char *base)
 {
 	size_t blen = strlen(base);
 	struct walk_list l;
+	struct walk_buf wb;
 	int fd, high = 0;
 
 	fd = sys_openat(dirfd, dir, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return 0;
-	if (walk_read(fd, &l) == 0) {
+	if (walk_read(fd, &l, &wb) == 0) {
 		for (size_t i = 0; i < l.n; i++) {
 			const char *e = l.names[i];
 			char *end;

@@ -8,8 +8,8 @@
 #include "meta.h"
 #include "report.h"
 #include "sys.h"
+#include "tree.h"
 #include "util.h"
-#include "walk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -372,7 +372,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, NULL)
 				  : cp_to_stdout(ctx, src, &sst, follow, dst);
 
-	err = sys_fstatat(dst->dirfd, dst->name, &dlst, AT_SYMLINK_NOFOLLOW);
+	err = dst->absent ? -ENOENT : sys_fstatat(dst->dirfd, dst->name, &dlst, AT_SYMLINK_NOFOLLOW);
 	if (err && err != -ENOENT) {
 		util_error(err, "cannot stat %s", util_quote(dst->path));
 		return err;
@@ -434,8 +434,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			err = cp_cyclic(ctx, src, &sst);
 			if (err)
 				return err;
-			return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, &dlst)
-					  : create_dir(ctx, src, &sst, follow, dst, true);
+			return tree_descend(ctx, &sst, follow, true);
 		}
 		if (dst_dir) {
 			util_error(0, "cannot overwrite directory %s with non-directory",
@@ -495,7 +494,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	cp_verbose(o, src, dst, backup);
 	switch (data ? S_IFREG : sst.st_mode & S_IFMT) {
 	case S_IFDIR:
-		err = create_dir(ctx, src, &sst, follow, dst, false);
+		err = tree_descend(ctx, &sst, follow, false);
 		break;
 	case S_IFLNK:
 		err = create_symlink(ctx, src, &sst, dst);
@@ -526,37 +525,6 @@ out_close_src:
 		report_file(src->path, dst->path);
 	}
 	return err;
-}
-
-int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
-		    int dst_dirfd, const char *dst_path)
-{
-	struct walk_list l;
-	int err, ret = 0;
-
-	err = walk_read(src_dirfd, &l);
-	if (err) {
-		util_error(err, "cannot access %s", util_quote(src_path));
-		return err;
-	}
-	for (size_t i = 0; i < l.n; i++) {
-		char *sp = util_join(src_path, l.names[i]);
-		char *dp = util_join(dst_path, l.names[i]);
-		struct cp_path s = { .dirfd = src_dirfd, .name = l.names[i], .path = sp };
-		/* AT_FDCWD: the destination directory is named by path (--dry-run). */
-		struct cp_path d = { .dirfd = dst_dirfd,
-				     .name = dst_dirfd == AT_FDCWD ? dp : l.names[i], .path = dp };
-
-		err = cp_copy(ctx, &s, &d, false);
-		if (err)
-			ret = err;
-		free(sp);
-		free(dp);
-		if (ctx->into_self)
-			break;
-	}
-	walk_free(&l);
-	return ret;
 }
 
 int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,

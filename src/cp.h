@@ -44,9 +44,11 @@ struct cp_path {
 	int dirfd;
 	const char *name;
 	const char *path;
+	bool absent;	/* --dry-run: dirfd stands for a directory not made, name is not there */
 };
 
-/* A source directory being copied; the chain runs from the innermost out. */
+/* A source directory being copied; the chain runs from the innermost out
+ * (through the walker's frames). */
 struct cp_ancestor {
 	dev_t dev;
 	ino_t ino;
@@ -61,6 +63,7 @@ struct cp_ctx {
 	bool dir_mode;		/* SOURCE... DIRECTORY */
 	bool into_self;		/* this operand was found inside its copy: stop it */
 	const struct cp_ancestor *ancestors;
+	struct tree *tree;	/* the walker of this operand, which cp_copy asks to descend */
 };
 
 /* --parents: the directories made above one operand's copy, whose
@@ -75,12 +78,10 @@ struct cp_parents {
 	size_t n;
 };
 
-/* Copy one operand; 0, or -errno after a message was printed. */
+/* Copy one file; a directory is handed to the walker (tree_descend), which
+ * copies its entries after this returns. 0, or -errno after a message. */
 int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	    bool cmdline);
-/* Copy the entries of an open source directory into an open destination one. */
-int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
-		    int dst_dirfd, const char *dst_path);
 
 /* Make TARGET/a, TARGET/a/b for SOURCE a/b/c; 0, or -errno after a message. */
 int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,

@@ -5,6 +5,7 @@
 #include "meta.h"
 #include "sys.h"
 #include "util.h"
+#include "walk.h"
 
 #include <limits.h>
 #include <stdlib.h>
@@ -218,60 +219,75 @@ out_abort:
 }
 
 
-int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-	       bool follow, const struct cp_path *dst, bool exists)
+int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+		    struct tree_dir *d)
 {
 	const struct cp_opts *o = ctx->o;
-	mode_t mode = (o->preserve.mode_off ? 0777 : sst->st_mode & 07777) & ~o->umask;
-	struct stat dst_st;
-	int src_fd, dst_fd, err, ret;
+	mode_t mode = (o->preserve.mode_off ? 0777 : d->sst.st_mode & 07777) & ~o->umask;
+	struct stat st;
+	int err;
 
+	d->dst_absent = false;
+	d->fix = (mode_t)-1;
 	/* The copy is made first, as cp makes it, even when the source then
 	 * cannot be read: it gets the source's attributes all the same. */
-	if (!exists) {
+	if (!d->exists) {
 		/* Writable by us while it fills; the real mode comes after. */
 		err = sys_mkdirat(dst->dirfd, dst->name, mode | S_IRWXU);
 		if (err) {
 			util_error(err, "cannot create directory %s", util_quote(dst->path));
 			return err;
 		}
+		if ((mode | S_IRWXU) != mode)
+			d->fix = mode;
 	}
-	dst_fd = sys_openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY, 0);
-	if (dst_fd < 0) {
-		util_error(dst_fd, "cannot access %s", util_quote(dst->path));
-		return dst_fd;
+	/* The one just made is not looked for through a symlink put there. */
+	d->dst_fd = sys_openat(dst->dirfd, dst->name,
+			       O_RDONLY | O_DIRECTORY | (d->exists ? 0 : O_NOFOLLOW), 0);
+	if (d->dst_fd < 0) {
+		util_error(d->dst_fd, "cannot access %s", util_quote(dst->path));
+		return d->dst_fd;
 	}
-	err = sys_fstat(dst_fd, &dst_st);
+	err = sys_fstat(d->dst_fd, &d->dst_st);
 	if (err) {
 		util_error(err, "cannot fstat %s", util_quote(dst->path));
-		goto out_close_dst;
+		sys_close(d->dst_fd);
+		return err;
 	}
-	if (!exists)
-		cp_remember(ctx, &dst_st, sst);
-	src_fd = sys_openat(src->dirfd, src->name,
-			    O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW), 0);
-	if (src_fd < 0) {
-		util_error(src_fd, "cannot access %s", util_quote(src->path));
-		ret = src_fd;
-	} else {
-		struct cp_ancestor self = { .dev = sst->st_dev, .ino = sst->st_ino,
-					    .up = ctx->ancestors };
-		ctx->ancestors = &self;
-		ret = cp_copy_entries(ctx, src_fd, src->path, dst_fd, dst->path);
-		ctx->ancestors = self.up;
+	if (!d->exists)
+		cp_remember(ctx, &d->dst_st, &d->sst);
+	/* The directory cp_copy chose, not one swapped in since. */
+	d->src_fd = walk_open(src->dirfd, src->name, O_RDONLY | (d->follow ? 0 : O_NOFOLLOW),
+			      d->sst.st_dev, d->sst.st_ino, &st);
+	if (d->src_fd < 0)
+		util_error(d->src_fd, "cannot access %s", util_quote(src->path));
+	return 0;
+}
+
+int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_path,
+		      struct tree_dir *d)
+{
+	struct meta_node ms = { .fd = d->src_fd < 0 ? -1 : d->src_fd, .path = src_path };
+	struct meta_node md = { .fd = d->dst_fd, .path = dst_path };
+	int err = 0;
+
+	/* Without its descriptor (it could not be opened again) the copy
+	 * keeps the mode it was made with: the error is told already. */
+	if (d->dst_fd >= 0)
+		err = meta_apply(ctx->o, &d->sst, &ms, &md, d->fix);
+	/* --fsync: the entries made in it reach storage with the directory. */
+	if (d->dst_fd >= 0 && ctx->o->fsync) {
+		int serr = sys_fsync(d->dst_fd);
+		if (serr) {
+			util_error(serr, "cannot sync directory %s", util_quote(dst_path));
+			if (!err)
+				err = serr;
+		}
 	}
-	{
-		struct meta_node ms = { .fd = src_fd < 0 ? -1 : src_fd, .path = src->path };
-		struct meta_node md = { .fd = dst_fd, .path = dst->path };
-		mode_t fix = !exists && (mode | S_IRWXU) != mode ? mode : (mode_t)-1;
-		err = meta_apply(o, sst, &ms, &md, fix);
-	}
-	if (!err)
-		err = ret;
-	if (src_fd >= 0)
-		sys_close(src_fd);
-out_close_dst:
-	sys_close(dst_fd);
+	if (d->src_fd >= 0)
+		sys_close(d->src_fd);
+	if (d->dst_fd >= 0)
+		sys_close(d->dst_fd);
 	return err;
 }
 

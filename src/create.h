@@ -4,6 +4,7 @@
 #define ZCP_CREATE_H
 
 #include "cp.h"
+#include "tree.h"
 
 /* Open the source described by *sst (refreshed), checking it is still
  * that file; the fd, or -errno for create_src_error to tell. */
@@ -14,8 +15,15 @@ void create_src_error(const struct cp_path *src, int err);
  * closes src_fd. *made (if not NULL) gets the destination's stat. */
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		int src_fd, const struct cp_path *dst, const struct stat *dlst, struct stat *made);
-int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-	       bool follow, const struct cp_path *dst, bool exists);
+/* Make dst (unless d->exists) and open both directories into d (d->sst,
+ * follow and exists given): 0, with d->src_fd -errno when the source
+ * could not be opened (told); or -errno, nothing to finish (told). */
+int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+		    struct tree_dir *d);
+/* Its last entry done: the directory's attributes, then close it. 0 or
+ * -errno (told). */
+int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_path,
+		      struct tree_dir *d);
 int create_symlink(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		   const struct cp_path *dst);
 int create_special(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst);

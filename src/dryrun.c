@@ -4,7 +4,9 @@
 #include "dryrun.h"
 #include "explain.h"
 #include "sys.h"
+#include "tree.h"
 #include "util.h"
+#include "walk.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,8 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 		dst_fd = STDOUT_FILENO;
 	else if (dlst)
 		dst_fd = sys_openat(dst->dirfd, dst->name, O_PATH, 0);
+	else if (dst->dirfd != AT_FDCWD)
+		dst_fd = dst->dirfd;	/* where it would be made, or the nearest above */
 	else
 		dst_fd = dryrun_parent(dst->path);
 	if (dst_fd < 0) {
@@ -86,7 +90,7 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 out_close_dst:
 	if (err)
 		util_error(err, "cannot plan the copy of %s", util_quote(src->path));
-	if (dst->name)
+	if (dst->name && dst_fd != dst->dirfd)
 		sys_close(dst_fd);
 out_close_src:
 	if (src->name)
@@ -100,26 +104,54 @@ static void dryrun_say(const struct cp_path *src, const struct cp_path *dst, con
 	       util_quote(dst->path), what);
 }
 
-static int dryrun_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
-		      bool follow, const struct cp_path *dst, const struct stat *dlst)
+/* The destination's entries are named relative to an O_PATH descriptor:
+ * on the directory when it exists, else on the nearest one above it,
+ * whose file system it would be made on. */
+static int dryrun_dst_open(const struct cp_path *dst, const struct tree_dir *d)
 {
-	struct cp_ancestor self = { .dev = sst->st_dev, .ino = sst->st_ino, .up = ctx->ancestors };
-	int fd, err;
+	if (d->exists)
+		return sys_openat(dst->dirfd, dst->name, O_PATH | O_DIRECTORY, 0);
+	if (dst->dirfd == AT_FDCWD)	/* an operand: a path */
+		return dryrun_parent(dst->path);
+	return sys_openat(dst->dirfd, ".", O_PATH | O_DIRECTORY, 0);
+}
 
-	if (!dlst)
+int dryrun_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+		    struct tree_dir *d)
+{
+	struct stat st;
+	int err;
+
+	(void)ctx;
+	d->fix = (mode_t)-1;
+	d->dst_absent = !d->exists;
+	if (!d->exists)
 		dryrun_say(src, dst, "a directory");
-	fd = sys_openat(src->dirfd, src->name, O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW), 0);
-	if (fd < 0) {
-		util_error(fd, "cannot access %s", util_quote(src->path));
-		return fd;
+	d->src_fd = walk_open(src->dirfd, src->name, O_RDONLY | (d->follow ? 0 : O_NOFOLLOW),
+			      d->sst.st_dev, d->sst.st_ino, &st);
+	if (d->src_fd < 0) {
+		util_error(d->src_fd, "cannot access %s", util_quote(src->path));
+		return d->src_fd;
 	}
-	/* The destination's entries are named by path from here on: its
-	 * directory may not exist, and nothing is opened in it. */
-	ctx->ancestors = &self;
-	err = cp_copy_entries(ctx, fd, src->path, AT_FDCWD, dst->path);
-	ctx->ancestors = self.up;
-	sys_close(fd);
-	return err;
+	d->dst_fd = dryrun_dst_open(dst, d);
+	err = d->dst_fd < 0 ? d->dst_fd : sys_fstat(d->dst_fd, &d->dst_st);
+	if (err) {
+		util_error(err, "cannot access %s", util_quote(dst->path));
+		if (d->dst_fd >= 0)
+			sys_close(d->dst_fd);
+		sys_close(d->src_fd);
+		return err;
+	}
+	return 0;
+}
+
+int dryrun_dir_finish(struct tree_dir *d)
+{
+	if (d->src_fd >= 0)
+		sys_close(d->src_fd);
+	if (d->dst_fd >= 0)
+		sys_close(d->dst_fd);
+	return 0;
 }
 
 int dryrun_node(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
@@ -127,7 +159,7 @@ int dryrun_node(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 {
 	switch (sst->st_mode & S_IFMT) {
 	case S_IFDIR:
-		return dryrun_dir(ctx, src, sst, follow, dst, dlst);
+		return tree_descend(ctx, sst, follow, dlst != NULL);
 	case S_IFLNK:
 		dryrun_say(src, dst, "a symbolic link");
 		return 0;

@@ -10,7 +10,8 @@
  *   inflight.c      files in flight, undone when a fatal signal comes
  *   backup.c        --backup, --suffix
  *   meta.c          -p, --preserve: times, owner, xattrs, mode
- *   walk.c          read one directory through its fd, entries by inode
+ *   tree.c          the walk: a loop over directory frames, bounded descriptors
+ *   walk.c          open one directory through its parent's fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
  *   exec.c          the executor: one copy job through its plan, fallbacks
  *   endpoint.c      what one end of a copy is: kind, file system, trusted size
@@ -32,6 +33,7 @@
 #include "cp.h"
 #include "report.h"
 #include "sys.h"
+#include "tree.h"
 #include "util.h"
 
 #include <malloc.h>
@@ -86,7 +88,7 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 	ctx->top_src = src;
 	ctx->top_dst = dst;
 	ctx->into_self = false;
-	err = cp_copy(ctx, &s, &d, true);
+	err = tree_copy(ctx, &s, &d, true);
 	if (pfd >= 0) {
 		/* A new name is on storage only with its directory. */
 		if (ctx->o->fsync && !err && (err = sys_fsync(pfd)) != 0)

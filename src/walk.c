@@ -1,7 +1,7 @@
-/* walk.c: list one directory with getdents64 on a descriptor the caller
- * opened relative to its parent (openat, O_NOFOLLOW): the walk never
- * resolves a path from the root again, and never follows a symlink it
- * was not told to follow. */
+/* walk.c: open one directory relative to its parent (openat, O_NOFOLLOW)
+ * and check it is the one expected, list it with getdents64: the walk
+ * never resolves a path from the root again, and never follows a symlink
+ * it was not told to follow. */
 #include "walk.h"
 #include "sys.h"
 #include "util.h"
@@ -29,15 +29,15 @@ static int walk_cmp(const void *a, const void *b)
 	return x->ino < y->ino ? -1 : x->ino > y->ino;
 }
 
-int walk_read(int dirfd, struct walk_list *l)
+int walk_read(int dirfd, struct walk_list *l, struct walk_buf *wb)
 {
-	static char buf[32768];
+	char *buf = wb->b;
 	struct walk_item *items = NULL;
 	size_t nitems = 0, capitems = 0, used = 0, cap = 0;
 	char *arena = NULL;
 	ssize_t n;
 
-	while ((n = sys_getdents64(dirfd, buf, sizeof(buf))) > 0) {
+	while ((n = sys_getdents64(dirfd, buf, sizeof(wb->b))) > 0) {
 		for (ssize_t pos = 0; pos < n;) {
 			struct linux_dirent64 *d = (struct linux_dirent64 *)(buf + pos);
 			size_t len = strlen(d->d_name) + 1;
@@ -85,4 +85,21 @@ void walk_free(struct walk_list *l)
 	l->names = NULL;
 	l->arena = NULL;
 	l->n = 0;
+}
+
+int walk_open(int dirfd, const char *name, int flags, dev_t dev, ino_t ino, struct stat *st)
+{
+	int fd = sys_openat(dirfd, name, flags | O_DIRECTORY, 0);
+	int err;
+
+	if (fd < 0)
+		return fd;
+	err = sys_fstat(fd, st);
+	if (!err && (st->st_dev != dev || st->st_ino != ino))
+		err = -ENOENT;
+	if (err) {
+		sys_close(fd);
+		return err;
+	}
+	return fd;
 }

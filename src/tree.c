@@ -1,0 +1,326 @@
+/* tree.c: the walk of one operand, as a loop over an explicit stack of
+ * directory frames: any depth copies with any stack.
+ *
+ * Each frame holds its two descriptors (source, destination) while it is
+ * among the TREE_OPEN_LEVELS deepest; above that the oldest frames but the
+ * operand's give theirs back, so that any depth copies with a few dozen
+ * descriptors. When the walk comes back to such a frame it is opened
+ * again: by ".." from the child just done, else from the nearest ancestor
+ * that kept its descriptors, name by name with O_NOFOLLOW; either way it
+ * must be the directory recorded (st_dev, st_ino), or the frame is an
+ * error and its remaining entries are left: a directory swapped for a
+ * symlink meanwhile is never followed. */
+#include "tree.h"
+#include "create.h"
+#include "dryrun.h"
+#include "sys.h"
+#include "util.h"
+#include "walk.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Levels holding their descriptors at most (two each, the operand's
+ * included): well under `ulimit -n 1024` with the files in flight. */
+#define TREE_OPEN_LEVELS 32
+
+enum tree_side { SIDE_SRC, SIDE_DST };
+
+/* A path grown one component a level: the names of the messages. */
+struct tree_path {
+	char *s;
+	size_t len, cap;
+};
+
+struct tree_frame {
+	struct tree_dir d;
+	struct cp_ancestor anc;		/* the chain cp_cyclic reads */
+	const char *name;		/* in the parent's listing; NULL: the operand */
+	size_t src_len, dst_len;	/* of its paths in the walker's buffers */
+	struct walk_list list;
+	size_t next;			/* the next entry to copy */
+	bool closed;			/* its descriptors given back (the budget) */
+	bool broken;			/* not opened again: its entries are left */
+	int ret;
+};
+
+struct tree {
+	struct cp_ctx *ctx;
+	struct tree_frame **v;		/* frames by pointer: anc.up stays put */
+	size_t n, cap;
+	size_t lo;			/* frames lo..n-1 and 0 hold descriptors */
+	struct tree_path src, dst;
+	struct walk_buf *wb;
+	bool pending;			/* cp_copy asked to descend into want */
+	struct tree_dir want;
+	int ret;			/* the operand's result */
+};
+
+int tree_descend(struct cp_ctx *ctx, const struct stat *sst, bool follow, bool exists)
+{
+	struct tree *t = ctx->tree;
+
+	t->pending = true;
+	t->want = (struct tree_dir){ .sst = *sst, .follow = follow, .exists = exists,
+				     .src_fd = -1, .dst_fd = -1 };
+	return 0;
+}
+
+static void tree_path_cut(struct tree_path *p, size_t len)
+{
+	p->len = len;
+	p->s[len] = 0;
+}
+
+/* Append "/name" as util_join does; the whole path. */
+static const char *tree_path_add(struct tree_path *p, const char *name)
+{
+	size_t n = strlen(name);
+
+	if (p->len + n + 2 > p->cap) {
+		p->cap = (p->len + n + 2) * 2;
+		p->s = realloc(p->s, p->cap);
+		if (!p->s) {
+			util_error(-ENOMEM, "memory exhausted");
+			exit(1);
+		}
+	}
+	if (p->len > 0 && p->s[p->len - 1] != '/')
+		p->s[p->len++] = '/';
+	memcpy(p->s + p->len, name, n + 1);
+	p->len += n;
+	return p->s;
+}
+
+static int *tree_fd(struct tree_frame *f, enum tree_side side)
+{
+	return side == SIDE_DST ? &f->d.dst_fd : &f->d.src_fd;
+}
+
+static const struct stat *tree_id(const struct tree_frame *f, enum tree_side side)
+{
+	return side == SIDE_DST ? &f->d.dst_st : &f->d.sst;
+}
+
+/* A source reached through a symlink (-L) is reached so again, and must
+ * still be the same directory; nothing else is looked for through one. */
+static int tree_flags(const struct tree *t, const struct tree_frame *f, enum tree_side side)
+{
+	if (side == SIDE_DST)
+		return (t->ctx->o->dry_run ? O_PATH : O_RDONLY) | O_NOFOLLOW;
+	return O_RDONLY | (f->d.follow ? 0 : O_NOFOLLOW);
+}
+
+/* How f is found from its parent; a destination not made (--dry-run)
+ * stands for the directory its parent's descriptor is on. */
+static const char *tree_name(const struct tree_frame *f, enum tree_side side)
+{
+	return side == SIDE_DST && f->d.dst_absent ? "." : f->name;
+}
+
+static void tree_close(struct tree_frame *f)
+{
+	if (f->d.src_fd >= 0)
+		sys_close(f->d.src_fd);
+	if (f->d.dst_fd >= 0)
+		sys_close(f->d.dst_fd);
+	f->d.src_fd = f->d.dst_fd = -1;
+	f->closed = true;
+}
+
+/* Open the closed parent up again through ".." of child, still open. */
+static void tree_up(struct tree *t, struct tree_frame *child, struct tree_frame *up)
+{
+	struct stat st;
+
+	for (enum tree_side side = SIDE_SRC; side <= SIDE_DST; side++) {
+		const struct stat *id = tree_id(up, side);
+		int fd = *tree_fd(child, side);
+
+		if (fd < 0)
+			continue;
+		fd = walk_open(fd, side == SIDE_DST && child->d.dst_absent ? "." : "..",
+			       tree_flags(t, up, side), id->st_dev, id->st_ino, &st);
+		*tree_fd(up, side) = fd < 0 ? -1 : fd;
+	}
+}
+
+/* Open frame k's side again from the nearest ancestor holding its
+ * descriptor, name by name. The fd, or -errno. */
+static int tree_down(struct tree *t, size_t k, enum tree_side side)
+{
+	struct stat st;
+	size_t j = k;
+	int base, fd;
+
+	while (*tree_fd(t->v[--j], side) < 0)
+		;	/* frame 0 always holds its descriptors */
+	base = fd = *tree_fd(t->v[j], side);
+	for (size_t i = j + 1; i <= k; i++) {
+		const struct tree_frame *f = t->v[i];
+		const struct stat *id = tree_id(f, side);
+		int next = walk_open(fd, tree_name(f, side), tree_flags(t, f, side),
+				     id->st_dev, id->st_ino, &st);
+
+		if (fd != base)
+			sys_close(fd);
+		if (next < 0)
+			return next;
+		fd = next;
+	}
+	return fd;
+}
+
+/* The walk is back at frame k, whose descriptors were given back:
+ * whichever side ".." did not bring back is opened from above. */
+static void tree_reopen(struct tree *t, size_t k)
+{
+	struct tree_frame *f = t->v[k];
+
+	for (enum tree_side side = SIDE_SRC; side <= SIDE_DST; side++) {
+		int fd = *tree_fd(f, side);
+
+		if (fd < 0)
+			fd = tree_down(t, k, side);
+		if (fd < 0) {
+			util_error(fd, "cannot access %s",
+				   util_quote(side == SIDE_DST ? t->dst.s : t->src.s));
+			f->broken = true;
+			f->ret = fd;
+			fd = -1;
+		}
+		*tree_fd(f, side) = fd;
+	}
+	f->closed = false;
+	t->lo = k;
+}
+
+/* cp_copy asked to descend into the entry (s, d), or the operand: make or
+ * find the directory, open both, list the source. */
+static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_path *d,
+		      const char *name)
+{
+	struct cp_ctx *ctx = t->ctx;
+	struct tree_frame *f = calloc(1, sizeof(*f)), *up = t->n ? t->v[t->n - 1] : NULL;
+	int err;
+
+	t->pending = false;
+	if (!f || (t->n == t->cap && !(t->v = realloc(t->v, (t->cap = t->cap * 2 + 16) *
+							     sizeof(*t->v))))) {
+		util_error(-ENOMEM, "memory exhausted");
+		exit(1);
+	}
+	f->d = t->want;
+	err = ctx->o->dry_run ? dryrun_dir_open(ctx, s, d, &f->d)
+			      : create_dir_open(ctx, s, d, &f->d);
+	if (err) {
+		free(f);
+		*(up ? &up->ret : &t->ret) = err;
+		return;
+	}
+	f->name = name;
+	f->src_len = t->src.len;
+	f->dst_len = t->dst.len;
+	f->anc = (struct cp_ancestor){ .dev = f->d.sst.st_dev, .ino = f->d.sst.st_ino,
+				       .up = ctx->ancestors };
+	ctx->ancestors = &f->anc;
+	f->ret = f->d.src_fd < 0 ? f->d.src_fd : walk_read(f->d.src_fd, &f->list, t->wb);
+	if (f->ret && f->d.src_fd >= 0)
+		util_error(f->ret, "cannot access %s", util_quote(s->path));
+	t->v[t->n++] = f;
+	/* Over the budget: the oldest frame but the operand's lets go. */
+	if (1 + t->n - t->lo > TREE_OPEN_LEVELS)
+		tree_close(t->v[t->lo++]);
+}
+
+/* The top frame's last entry is done: its attributes, then its parent
+ * (opened again if it let go of its descriptors) goes on. */
+static void tree_pop(struct tree *t)
+{
+	struct cp_ctx *ctx = t->ctx;
+	struct tree_frame *f = t->v[t->n - 1], *up = t->n > 1 ? t->v[t->n - 2] : NULL;
+	int err;
+
+	if (up && up->closed)
+		tree_up(t, f, up);
+	err = ctx->o->dry_run ? dryrun_dir_finish(&f->d)
+			      : create_dir_finish(ctx, t->src.s, t->dst.s, &f->d);
+	if (!err)
+		err = f->ret;
+	ctx->ancestors = f->anc.up;
+	walk_free(&f->list);
+	free(f);
+	t->n--;
+	if (!up) {
+		t->ret = err;
+		return;
+	}
+	if (err)
+		up->ret = err;
+	tree_path_cut(&t->src, up->src_len);
+	tree_path_cut(&t->dst, up->dst_len);
+	if (up->closed)
+		tree_reopen(t, t->n - 1);
+	if (t->lo >= t->n)
+		t->lo = t->n > 1 ? t->n - 1 : 1;
+}
+
+/* Copy the top frame's next entry; cp_copy may ask to descend into it. */
+static void tree_step(struct tree *t, struct tree_frame *f)
+{
+	const char *name = f->list.names[f->next++];
+	struct cp_path s = { .dirfd = f->d.src_fd, .name = name,
+			     .path = tree_path_add(&t->src, name) };
+	struct cp_path d = { .dirfd = f->d.dst_fd, .name = name,
+			     .path = tree_path_add(&t->dst, name), .absent = f->d.dst_absent };
+	int err = cp_copy(t->ctx, &s, &d, false);
+
+	if (err)
+		f->ret = err;
+	if (t->pending) {
+		tree_push(t, &s, &d, name);
+		if (t->v[t->n - 1] != f)
+			return;	/* its paths stay, grown by the frame's */
+	}
+	tree_path_cut(&t->src, f->src_len);
+	tree_path_cut(&t->dst, f->dst_len);
+}
+
+static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_path *dst)
+{
+	struct cp_ctx *ctx = t->ctx;
+
+	t->wb = util_xmalloc(sizeof(*t->wb));
+	tree_path_add(&t->src, src->path);
+	tree_path_add(&t->dst, dst->path);
+	tree_push(t, src, dst, NULL);
+	while (t->n) {
+		struct tree_frame *f = t->v[t->n - 1];
+
+		/* Into itself: cp abandons the operand, each level finished. */
+		if (f->next < f->list.n && !f->broken && !ctx->into_self)
+			tree_step(t, f);
+		else
+			tree_pop(t);
+	}
+	free(t->wb);
+	free(t->v);
+	free(t->src.s);
+	free(t->dst.s);
+}
+
+int tree_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+	      bool cmdline)
+{
+	struct tree t = { .ctx = ctx, .lo = 1 };
+	int err;
+
+	ctx->tree = &t;
+	err = cp_copy(ctx, src, dst, cmdline);
+	if (t.pending) {
+		tree_run(&t, src, dst);
+		err = t.ret;
+	}
+	ctx->tree = NULL;
+	return err;
+}
