@@ -74,7 +74,7 @@ static int create_open_dst(const struct cp_ctx *ctx, const struct cp_path *dst,
 	if (slash && slash[1] == 0)
 		return -ENOTDIR;	/* "name/" must be a directory, as cp says */
 	return sys_openat(dst->dirfd, dst->name, O_WRONLY | O_CREAT | O_EXCL,
-			  ctx->o->preserve.mode_off ? 0666 : sst->st_mode & 0777);
+			  ctx->o->preserve.mode_off ? 0666 : meta_new_mode(ctx->o, sst) & 0777);
 }
 
 static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
@@ -128,8 +128,9 @@ static int create_data_run(struct cp_ctx *ctx, const struct cp_path *src,
 	cp_remember(ctx, &job.dst.st, sst);
 	{
 		struct meta_node ms = { .fd = src_fd, .path = src->path };
-		struct meta_node md = { .fd = dst_fd, .path = dst->path };
-		err = meta_apply(o, sst, &ms, &md, (mode_t)-1);
+		struct meta_node md = { .fd = dst_fd, .path = dst->path, .created = !dlst };
+		err = meta_apply(o, sst, &ms, &md,
+				 dlst ? (mode_t)-1 : meta_final_mode(o, sst, job.dst.st.st_mode));
 	}
 
 out_close_dst:
@@ -163,15 +164,14 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 	       bool follow, const struct cp_path *dst, bool exists)
 {
 	const struct cp_opts *o = ctx->o;
-	mode_t mode = (o->preserve.mode_off ? 0777 : sst->st_mode & 07777) & ~o->umask;
+	mode_t mode = meta_new_mode(o, sst), fix = (mode_t)-1;
 	struct stat dst_st;
 	int src_fd, dst_fd, err, ret;
 
 	/* The copy is made first, as cp makes it, even when the source then
 	 * cannot be read: it gets the source's attributes all the same. */
 	if (!exists) {
-		/* Writable by us while it fills; the real mode comes after. */
-		err = sys_mkdirat(dst->dirfd, dst->name, mode | S_IRWXU);
+		err = sys_mkdirat(dst->dirfd, dst->name, mode);
 		if (err) {
 			util_error(err, "cannot create directory %s", util_quote(dst->path));
 			return err;
@@ -187,8 +187,16 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 		util_error(err, "cannot fstat %s", util_quote(dst->path));
 		goto out_close_dst;
 	}
-	if (!exists)
+	if (!exists) {
 		cp_remember(ctx, &dst_st, sst);
+		fix = meta_final_mode(o, sst, dst_st.st_mode);
+		/* Writable by us while it fills; the real mode comes after. */
+		if ((dst_st.st_mode & S_IRWXU) != S_IRWXU) {
+			sys_fchmod(dst_fd, (dst_st.st_mode & 07777) | S_IRWXU);
+			if (fix == (mode_t)-1)
+				fix = dst_st.st_mode & 07777;
+		}
+	}
 	src_fd = sys_openat(src->dirfd, src->name,
 			    O_RDONLY | O_DIRECTORY | (follow ? 0 : O_NOFOLLOW), 0);
 	if (src_fd < 0) {
@@ -203,8 +211,7 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 	}
 	{
 		struct meta_node ms = { .fd = src_fd < 0 ? -1 : src_fd, .path = src->path };
-		struct meta_node md = { .fd = dst_fd, .path = dst->path };
-		mode_t fix = !exists && (mode | S_IRWXU) != mode ? mode : (mode_t)-1;
+		struct meta_node md = { .fd = dst_fd, .path = dst->path, .created = !exists };
 		err = meta_apply(o, sst, &ms, &md, fix);
 	}
 	if (!err)

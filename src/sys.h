@@ -201,6 +201,22 @@ static inline int sys_utimensat(int dirfd, const char *name,
 	return (int)sys_ret(SC_utimensat, utimensat(dirfd, name, ts, flags));
 }
 
+static inline ssize_t sys_fgetxattr(int fd, const char *name, void *buf, size_t n)
+{
+	return sys_ret(SC_fgetxattr, fgetxattr(fd, name, buf, n));
+}
+
+static inline int sys_fsetxattr(int fd, const char *name, const void *buf, size_t n,
+				int flags)
+{
+	return (int)sys_ret(SC_fsetxattr, fsetxattr(fd, name, buf, n, flags));
+}
+
+static inline int sys_fremovexattr(int fd, const char *name)
+{
+	return (int)sys_ret(SC_fremovexattr, fremovexattr(fd, name));
+}
+
 /* ---- sendfile, mmap and uring_splice methods (src/methods/, src/uring.c) ----
  * The io_uring calls are made here, not by liburing, whose ring set-up
  * and submit paths make mmap and io_uring_enter calls zcp could not count.
