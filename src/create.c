@@ -176,6 +176,15 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 			util_error(err, "cannot create directory %s", util_quote(dst->path));
 			return err;
 		}
+		/* Writable and searchable by us while it fills, before we open it;
+		 * the real mode comes after. */
+		if ((mode & S_IRWXU) != S_IRWXU &&
+		    sys_fstatat(dst->dirfd, dst->name, &dst_st, AT_SYMLINK_NOFOLLOW) == 0) {
+			fix = meta_final_mode(o, sst, dst_st.st_mode);
+			if (fix == (mode_t)-1)
+				fix = dst_st.st_mode & 07777;
+			sys_fchmodat(dst->dirfd, dst->name, (dst_st.st_mode & 07777) | S_IRWXU);
+		}
 	}
 	dst_fd = sys_openat(dst->dirfd, dst->name, O_RDONLY | O_DIRECTORY, 0);
 	if (dst_fd < 0) {
@@ -189,12 +198,13 @@ int create_dir(struct cp_ctx *ctx, const struct cp_path *src, const struct stat 
 	}
 	if (!exists) {
 		cp_remember(ctx, &dst_st, sst);
-		fix = meta_final_mode(o, sst, dst_st.st_mode);
-		/* Writable by us while it fills; the real mode comes after. */
+		if ((mode & S_IRWXU) == S_IRWXU)
+			fix = meta_final_mode(o, sst, dst_st.st_mode);
+		/* A default ACL may have given us less than we asked for. */
 		if ((dst_st.st_mode & S_IRWXU) != S_IRWXU) {
-			sys_fchmod(dst_fd, (dst_st.st_mode & 07777) | S_IRWXU);
 			if (fix == (mode_t)-1)
 				fix = dst_st.st_mode & 07777;
+			sys_fchmod(dst_fd, (dst_st.st_mode & 07777) | S_IRWXU);
 		}
 	}
 	src_fd = sys_openat(src->dirfd, src->name,
