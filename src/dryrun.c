@@ -1,6 +1,6 @@
 /* dryrun.c: --dry-run. The destination is only looked at: an existing one
- * through an O_PATH descriptor, a missing one through the nearest directory
- * above it that exists, whose file system it would be made on. */
+ * through an O_PATH descriptor, a missing one through the directory it
+ * would be made in, whose file system it would be made on. */
 #include "dryrun.h"
 #include "explain.h"
 #include "sys.h"
@@ -10,11 +10,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An O_PATH descriptor on the deepest existing directory above path. */
-static int dryrun_parent(const char *path)
+/* Is dir one that this dry run would make itself: the operand's copy or a
+ * directory below it (with --parents, any directory above it too)? */
+static bool dryrun_would_make(const struct cp_ctx *ctx, const char *dir)
+{
+	size_t n = strlen(ctx->top_dst);
+
+	while (n > 1 && ctx->top_dst[n - 1] == '/')
+		n--;
+	return ctx->o->parents ||
+	       (strncmp(dir, ctx->top_dst, n) == 0 && (dir[n] == 0 || dir[n] == '/'));
+}
+
+/*
+ * An O_PATH descriptor on the directory path would be created in, which a
+ * real copy needs to exist, be a directory and take a new entry: -errno
+ * (ENOENT, ENOTDIR, EACCES, EROFS) when it would fail. A directory this dry
+ * run would make itself does not exist yet: the nearest one above it that
+ * exists stands in, for its file system.
+ */
+static int dryrun_parent(const struct cp_ctx *ctx, const char *path)
 {
 	char *p = util_xstrdup(path);
-	int fd = -ENOENT;
+	bool direct = true;
+	int fd, err;
 
 	for (;;) {
 		char *slash = strrchr(p, '/');
@@ -29,10 +48,18 @@ static int dryrun_parent(const char *path)
 		}
 		*slash = 0;
 		fd = sys_openat(AT_FDCWD, slash == p ? "/" : p, O_PATH | O_DIRECTORY, 0);
-		if (fd >= 0 || slash == p)
+		if (fd != -ENOENT || slash == p || !dryrun_would_make(ctx, p))
 			break;
+		direct = false;
 	}
 	free(p);
+	if (fd >= 0 && direct) {
+		err = sys_faccessat2(fd, "", W_OK | X_OK, AT_EMPTY_PATH | AT_EACCESS);
+		if (err) {
+			sys_close(fd);
+			fd = err;
+		}
+	}
 	return fd;
 }
 
@@ -58,7 +85,7 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 	else if (dlst)
 		dst_fd = sys_openat(dst->dirfd, dst->name, O_PATH, 0);
 	else
-		dst_fd = dryrun_parent(dst->path);
+		dst_fd = dryrun_parent(ctx, dst->path);
 	if (dst_fd < 0) {
 		util_error(dst_fd, "cannot create regular file %s", util_quote(dst->path));
 		err = dst_fd;

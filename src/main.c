@@ -8,6 +8,7 @@
  *   create.c        make a destination: data file, directory, symlink, special
  *   backup.c        --backup, --suffix
  *   meta.c          -p, --preserve: times, owner, xattrs, mode
+ *   acl.c           POSIX ACLs, kept with the mode
  *   walk.c          read one directory through its fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
  *   exec.c          the executor: one copy job through its plan, fallbacks
@@ -190,14 +191,13 @@ int main(int argc, char **argv)
 			free(dst);
 		}
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		util_error(-errno, "write error");
-		ret = 1;
-	}
+	fflush(stdout);
 	/* The data may be on standard output: then the report goes to stderr. */
 	if (a.stats)
 		report_stats(a.stats_json, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO,
 			     &stats_total);
+	if (util_stdout_flush())
+		ret = 1;
 	cp_ctx_free(&ctx);
 	return ret;
 }

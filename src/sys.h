@@ -255,4 +255,11 @@ static inline int sys_io_uring_register(int fd, unsigned op, void *arg, unsigned
 }
 /* ---- end of the sendfile, mmap and uring_splice block ---- */
 
+/* The call itself, not glibc's faccessat: on an old kernel glibc would
+ * stand in with fstatat calls zcp could not count. */
+static inline int sys_faccessat2(int dirfd, const char *name, int mode, int flags)
+{
+	return (int)sys_ret(SC_faccessat2, syscall(SYS_faccessat2, dirfd, name, mode, flags));
+}
+
 #endif
