@@ -137,7 +137,7 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 
 	if (dst->name) {
 		struct dest_how how = {
-			.mode = o->preserve.mode_off ? 0666 : sst->st_mode & 0777,
+			.mode = o->preserve.mode_off ? 0666 : meta_new_mode(o, sst) & 0777,
 			.exists = dlst != NULL,
 			.link = dlst && S_ISLNK(dlst->st_mode),
 			.atomic = o->atomic, .force = o->force, .verbose = o->verbose,
@@ -201,8 +201,9 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 		create_atomic_inherit(o, d.fd, dlst, &job.dst.st);
 	{
 		struct meta_node ms = { .fd = src_fd, .path = src->path };
-		struct meta_node md = { .fd = d.fd, .path = dst->path };
-		err = meta_apply(o, sst, &ms, &md, (mode_t)-1);
+		struct meta_node md = { .fd = d.fd, .path = dst->path, .created = !dlst };
+		err = meta_apply(o, sst, &ms, &md,
+				 dlst ? (mode_t)-1 : meta_final_mode(o, sst, job.dst.st.st_mode));
 	}
 	/* The data is a true copy: only --atomic holds it back for an
 	 * attribute that could not be kept. */
@@ -223,7 +224,7 @@ int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 		    struct tree_dir *d)
 {
 	const struct cp_opts *o = ctx->o;
-	mode_t mode = (o->preserve.mode_off ? 0777 : d->sst.st_mode & 07777) & ~o->umask;
+	mode_t mode = meta_new_mode(o, &d->sst);
 	struct stat st;
 	int err;
 
@@ -232,14 +233,20 @@ int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 	/* The copy is made first, as cp makes it, even when the source then
 	 * cannot be read: it gets the source's attributes all the same. */
 	if (!d->exists) {
-		/* Writable by us while it fills; the real mode comes after. */
-		err = sys_mkdirat(dst->dirfd, dst->name, mode | S_IRWXU);
+		err = sys_mkdirat(dst->dirfd, dst->name, mode);
 		if (err) {
 			util_error(err, "cannot create directory %s", util_quote(dst->path));
 			return err;
 		}
-		if ((mode | S_IRWXU) != mode)
-			d->fix = mode;
+		/* Writable and searchable by us while it fills, before we open it;
+		 * the real mode comes after. */
+		if ((mode & S_IRWXU) != S_IRWXU &&
+		    sys_fstatat(dst->dirfd, dst->name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+			d->fix = meta_final_mode(o, &d->sst, st.st_mode);
+			if (d->fix == (mode_t)-1)
+				d->fix = st.st_mode & 07777;
+			sys_fchmodat(dst->dirfd, dst->name, (st.st_mode & 07777) | S_IRWXU);
+		}
 	}
 	/* The one just made is not looked for through a symlink put there. */
 	d->dst_fd = sys_openat(dst->dirfd, dst->name,
@@ -254,8 +261,17 @@ int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 		sys_close(d->dst_fd);
 		return err;
 	}
-	if (!d->exists)
+	if (!d->exists) {
 		cp_remember(ctx, &d->dst_st, &d->sst);
+		if ((mode & S_IRWXU) == S_IRWXU)
+			d->fix = meta_final_mode(o, &d->sst, d->dst_st.st_mode);
+		/* A default ACL may have given us less than we asked for. */
+		if ((d->dst_st.st_mode & S_IRWXU) != S_IRWXU) {
+			if (d->fix == (mode_t)-1)
+				d->fix = d->dst_st.st_mode & 07777;
+			sys_fchmod(d->dst_fd, (d->dst_st.st_mode & 07777) | S_IRWXU);
+		}
+	}
 	/* The directory cp_copy chose, not one swapped in since. */
 	d->src_fd = walk_open(src->dirfd, src->name, O_RDONLY | (d->follow ? 0 : O_NOFOLLOW),
 			      d->sst.st_dev, d->sst.st_ino, &st);
@@ -268,7 +284,7 @@ int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_
 		      struct tree_dir *d)
 {
 	struct meta_node ms = { .fd = d->src_fd < 0 ? -1 : d->src_fd, .path = src_path };
-	struct meta_node md = { .fd = d->dst_fd, .path = dst_path };
+	struct meta_node md = { .fd = d->dst_fd, .path = dst_path, .created = !d->exists };
 	int err = 0;
 
 	/* Without its descriptor (it could not be opened again) the copy

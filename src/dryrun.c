@@ -1,6 +1,6 @@
 /* dryrun.c: --dry-run. The destination is only looked at: an existing one
- * through an O_PATH descriptor, a missing one through the nearest directory
- * above it that exists, whose file system it would be made on. */
+ * through an O_PATH descriptor, a missing one through the directory it
+ * would be made in, whose file system it would be made on. */
 #include "dryrun.h"
 #include "explain.h"
 #include "sys.h"
@@ -12,11 +12,30 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* An O_PATH descriptor on the deepest existing directory above path. */
-static int dryrun_parent(const char *path)
+/* Is dir one that this dry run would make itself: the operand's copy or a
+ * directory below it (with --parents, any directory above it too)? */
+static bool dryrun_would_make(const struct cp_ctx *ctx, const char *dir)
+{
+	size_t n = strlen(ctx->top_dst);
+
+	while (n > 1 && ctx->top_dst[n - 1] == '/')
+		n--;
+	return ctx->o->parents ||
+	       (strncmp(dir, ctx->top_dst, n) == 0 && (dir[n] == 0 || dir[n] == '/'));
+}
+
+/*
+ * An O_PATH descriptor on the directory path would be created in, which a
+ * real copy needs to exist, be a directory and take a new entry: -errno
+ * (ENOENT, ENOTDIR, EACCES, EROFS) when it would fail. A directory this dry
+ * run would make itself does not exist yet: the nearest one above it that
+ * exists stands in, for its file system.
+ */
+static int dryrun_parent(const struct cp_ctx *ctx, const char *path)
 {
 	char *p = util_xstrdup(path);
-	int fd = -ENOENT;
+	bool direct = true;
+	int fd, err;
 
 	for (;;) {
 		char *slash = strrchr(p, '/');
@@ -31,10 +50,18 @@ static int dryrun_parent(const char *path)
 		}
 		*slash = 0;
 		fd = sys_openat(AT_FDCWD, slash == p ? "/" : p, O_PATH | O_DIRECTORY, 0);
-		if (fd >= 0 || slash == p)
+		if (fd != -ENOENT || slash == p || !dryrun_would_make(ctx, p))
 			break;
+		direct = false;
 	}
 	free(p);
+	if (fd >= 0 && direct) {
+		err = sys_faccessat2(fd, "", W_OK | X_OK, AT_EMPTY_PATH | AT_EACCESS);
+		if (err) {
+			sys_close(fd);
+			fd = err;
+		}
+	}
 	return fd;
 }
 
@@ -62,7 +89,7 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 	else if (dst->dirfd != AT_FDCWD)
 		dst_fd = dst->dirfd;	/* where it would be made, or the nearest above */
 	else
-		dst_fd = dryrun_parent(dst->path);
+		dst_fd = dryrun_parent(ctx, dst->path);
 	if (dst_fd < 0) {
 		util_error(dst_fd, "cannot create regular file %s", util_quote(dst->path));
 		err = dst_fd;
@@ -107,12 +134,13 @@ static void dryrun_say(const struct cp_path *src, const struct cp_path *dst, con
 /* The destination's entries are named relative to an O_PATH descriptor:
  * on the directory when it exists, else on the nearest one above it,
  * whose file system it would be made on. */
-static int dryrun_dst_open(const struct cp_path *dst, const struct tree_dir *d)
+static int dryrun_dst_open(const struct cp_ctx *ctx, const struct cp_path *dst,
+			   const struct tree_dir *d)
 {
 	if (d->exists)
 		return sys_openat(dst->dirfd, dst->name, O_PATH | O_DIRECTORY, 0);
 	if (dst->dirfd == AT_FDCWD)	/* an operand: a path */
-		return dryrun_parent(dst->path);
+		return dryrun_parent(ctx, dst->path);
 	return sys_openat(dst->dirfd, ".", O_PATH | O_DIRECTORY, 0);
 }
 
@@ -122,26 +150,27 @@ int dryrun_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 	struct stat st;
 	int err;
 
-	(void)ctx;
 	d->fix = (mode_t)-1;
 	d->dst_absent = !d->exists;
-	if (!d->exists)
-		dryrun_say(src, dst, "a directory");
 	d->src_fd = walk_open(src->dirfd, src->name, O_RDONLY | (d->follow ? 0 : O_NOFOLLOW),
 			      d->sst.st_dev, d->sst.st_ino, &st);
 	if (d->src_fd < 0) {
 		util_error(d->src_fd, "cannot access %s", util_quote(src->path));
 		return d->src_fd;
 	}
-	d->dst_fd = dryrun_dst_open(dst, d);
+	d->dst_fd = dryrun_dst_open(ctx, dst, d);
 	err = d->dst_fd < 0 ? d->dst_fd : sys_fstat(d->dst_fd, &d->dst_st);
 	if (err) {
-		util_error(err, "cannot access %s", util_quote(dst->path));
+		/* What the real copy would say when it made the directory. */
+		util_error(err, d->exists ? "cannot access %s" : "cannot create directory %s",
+			   util_quote(dst->path));
 		if (d->dst_fd >= 0)
 			sys_close(d->dst_fd);
 		sys_close(d->src_fd);
 		return err;
 	}
+	if (!d->exists)
+		dryrun_say(src, dst, "a directory");
 	return 0;
 }
 

@@ -10,6 +10,7 @@
  *   inflight.c      files in flight, undone when a fatal signal comes
  *   backup.c        --backup, --suffix
  *   meta.c          -p, --preserve: times, owner, xattrs, mode
+ *   acl.c           POSIX ACLs, kept with the mode
  *   tree.c          the walk: a loop over directory frames, bounded descriptors
  *   walk.c          open one directory through its parent's fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
@@ -270,14 +271,13 @@ int main(int argc, char **argv)
 			free(dst);
 		}
 	}
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		util_error(-errno, "write error");
-		ret = 1;
-	}
+	fflush(stdout);
 	/* The data may be on standard output: then the report goes to stderr. */
 	if (a.stats)
 		report_stats(a.stats_json, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO,
 			     &stats_total);
+	if (util_stdout_flush())
+		ret = 1;
 	cp_ctx_free(&ctx);
 	return ret;
 }

@@ -1,6 +1,7 @@
 /* meta.c: preserve what cp preserves, in cp's order: times, then owner
- * (chown clears set-user-ID bits), then xattrs, then the mode. */
+ * (chown clears set-user-ID bits), then xattrs, then the mode and its ACLs. */
 #include "meta.h"
+#include "acl.h"
 #include "sys.h"
 #include "util.h"
 
@@ -70,6 +71,9 @@ static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 		return (int)n;
 	}
 	for (char *name = names; name < names + n; name += strlen(name) + 1) {
+		/* ACLs are permissions: they go with the mode, as in cp. */
+		if (strncmp(name, "system.posix_acl_", 17) == 0)
+			continue;
 		ssize_t len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, NULL, 0));
 		if (len < 0)
 			continue;
@@ -90,6 +94,43 @@ static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 	}
 	free(value);
 	return err;
+}
+
+static mode_t meta_omitted(const struct cp_opts *o, const struct stat *st)
+{
+	if (o->preserve.owner)
+		return S_IRWXG | S_IRWXO;
+	return S_ISDIR(st->st_mode) ? S_IWGRP | S_IWOTH : 0;
+}
+
+mode_t meta_new_mode(const struct cp_opts *o, const struct stat *st)
+{
+	return st->st_mode & 07777 & ~meta_omitted(o, st);
+}
+
+mode_t meta_final_mode(const struct cp_opts *o, const struct stat *st, mode_t made)
+{
+	mode_t back = st->st_mode & meta_omitted(o, st) & ~o->umask;
+
+	if (o->preserve.mode || o->preserve.mode_off || !back)
+		return (mode_t)-1;
+	return (made & 07777) | back;
+}
+
+/* The ACLs that go with the mode: the source's with -p, none on a new
+ * file with --no-preserve=mode (not even the directory's default one). */
+static int meta_acl(const struct cp_opts *o, const struct stat *st,
+		    const struct meta_node *src, const struct meta_node *dst)
+{
+	if (meta_is_link(dst))
+		return 0;	/* no descriptor: a special file (cp's are rarely ACL'd) */
+	if (o->preserve.mode)
+		return meta_is_link(src) ? 0
+		       : acl_copy(src->fd, src->path, dst->fd, dst->path, S_ISDIR(st->st_mode));
+	if (o->preserve.mode_off && dst->created)
+		return acl_set_mode(dst->fd, dst->path,
+				    (S_ISDIR(st->st_mode) ? 0777 : 0666) & ~o->umask);
+	return 0;
 }
 
 int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta_node *src,
@@ -127,8 +168,9 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 					: sys_fchmod(dst->fd, mode_default);
 		if (err) {
 			util_error(err, "preserving permissions for %s", util_quote(dst->path));
-			ret = err;
+			return err;
 		}
 	}
-	return ret;
+	err = meta_acl(o, st, src, dst);
+	return err ? err : ret;
 }

@@ -12,6 +12,7 @@ struct meta_node {
 	const char *name;
 	const char *path;
 	bool symlink;	/* no mode to set */
+	bool created;	/* made by this copy, not one that was there */
 };
 
 /*
@@ -21,5 +22,17 @@ struct meta_node {
  */
 int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta_node *src,
 	       const struct meta_node *dst, mode_t mode_default);
+
+/*
+ * A new file or directory is made as cp makes it, so that the umask or the
+ * default ACL of where it lands decide its mode as they do for cp: asked
+ * of open or mkdir without the bits not safe to give yet (a directory's
+ * group and other write; all of group and other when the owner is to
+ * change), which are put back, less the umask, once it is made (made: its
+ * mode then). (mode_t)-1: nothing to put back, or the options set the
+ * mode anyway.
+ */
+mode_t meta_new_mode(const struct cp_opts *o, const struct stat *st);
+mode_t meta_final_mode(const struct cp_opts *o, const struct stat *st, mode_t made);
 
 #endif

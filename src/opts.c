@@ -343,13 +343,13 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 				exit(1);
 			}
 			break;
-		case OPT_HELP: usage(); exit(0);
+		case OPT_HELP: usage(); util_exit(0);
 		case OPT_VERSION:
 			printf("zcp %s\nCopyright (C) 2026 the zcp developers.\n"
 			       "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
 			       "This is free software: you are free to change and redistribute it.\n"
 			       "There is NO WARRANTY, to the extent permitted by law.\n", ZCP_VERSION);
-			exit(0);
+			util_exit(0);
 		}
 	}
 	if (c < -1) {

@@ -2,6 +2,7 @@
  * apart: the model is labelled as one in both formats. */
 #include "report.h"
 #include "sys.h"
+#include "util.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -216,8 +217,11 @@ void report_stats(bool json, int fd, const struct stats *s)
 	}
 	for (size_t off = 0; off < b.len;) {
 		ssize_t n = write(fd, b.p + off, b.len - off);
-		if (n <= 0)
+		if (n <= 0) {
+			if (fd == STDOUT_FILENO)
+				util_stdout_error(n < 0 ? -errno : -EIO);
 			break;
+		}
 		off += (size_t)n;
 	}
 	free(b.p);

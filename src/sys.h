@@ -232,6 +232,22 @@ static inline int sys_utimensat(int dirfd, const char *name,
 	return (int)sys_ret(SC_utimensat, utimensat(dirfd, name, ts, flags));
 }
 
+static inline ssize_t sys_fgetxattr(int fd, const char *name, void *buf, size_t n)
+{
+	return sys_ret(SC_fgetxattr, fgetxattr(fd, name, buf, n));
+}
+
+static inline int sys_fsetxattr(int fd, const char *name, const void *buf, size_t n,
+				int flags)
+{
+	return (int)sys_ret(SC_fsetxattr, fsetxattr(fd, name, buf, n, flags));
+}
+
+static inline int sys_fremovexattr(int fd, const char *name)
+{
+	return (int)sys_ret(SC_fremovexattr, fremovexattr(fd, name));
+}
+
 /* ---- sendfile, mmap and uring_splice methods (src/methods/, src/uring.c) ----
  * The io_uring calls are made here, not by liburing, whose ring set-up
  * and submit paths make mmap and io_uring_enter calls zcp could not count.
@@ -274,5 +290,12 @@ static inline int sys_io_uring_register(int fd, unsigned op, void *arg, unsigned
 							  arg, n));
 }
 /* ---- end of the sendfile, mmap and uring_splice block ---- */
+
+/* The call itself, not glibc's faccessat: on an old kernel glibc would
+ * stand in with fstatat calls zcp could not count. */
+static inline int sys_faccessat2(int dirfd, const char *name, int mode, int flags)
+{
+	return (int)sys_ret(SC_faccessat2, syscall(SYS_faccessat2, dirfd, name, mode, flags));
+}
 
 #endif

@@ -235,14 +235,45 @@ static ssize_t util_cookie_read(void *c, char *buf, size_t n)
 	return r;
 }
 
+/* The first error writing standard output: what cp's "write error" says. */
+static int util_stdout_err;
+static bool util_stdout_said;
+
 static ssize_t util_cookie_write(void *c, const char *buf, size_t n)
 {
 	ssize_t r = sys_write((int)(intptr_t)c, buf, n);
 	if (r < 0) {
+		if ((intptr_t)c == STDOUT_FILENO && !util_stdout_err)
+			util_stdout_err = (int)r;
 		errno = (int)-r;
 		return 0;
 	}
 	return r;
+}
+
+void util_stdout_error(int err)
+{
+	if (!util_stdout_err)
+		util_stdout_err = err;
+}
+
+int util_stdout_flush(void)
+{
+	if (fflush(stdout) != 0 && !util_stdout_err)
+		util_stdout_err = errno ? -errno : -EIO;
+	if (!util_stdout_err && ferror(stdout))
+		util_stdout_err = -EIO;
+	/* Said once: a later flush finds the same error and keeps quiet. */
+	if (util_stdout_err && !util_stdout_said) {
+		util_stdout_said = true;
+		util_error(util_stdout_err, "write error");
+	}
+	return util_stdout_err;
+}
+
+void util_exit(int status)
+{
+	exit(util_stdout_flush() ? 1 : status);
 }
 
 static FILE *util_stream(int fd, const char *mode, int buffering)

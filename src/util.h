@@ -26,6 +26,13 @@ const char *util_basename(const char *path, char *buf, size_t n);
 
 /* stdin, stdout and stderr through counted read(2) and write(2). */
 void util_stdio_init(void);
+/* Standard output written to the end, or cp's "write error" said once:
+ * 0, or -errno. */
+int util_stdout_flush(void);
+/* Note an error of a write to standard output made outside stdio. */
+void util_stdout_error(int err);
+/* Exit with status, or 1 when standard output could not be written. */
+void util_exit(int status) __attribute__((noreturn));
 
 void *util_xmalloc(size_t n);
 char *util_xstrdup(const char *s);

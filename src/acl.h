@@ -1,0 +1,20 @@
+/* acl.h: POSIX ACLs kept with the mode, as cp keeps them. */
+#ifndef ZCP_ACL_H
+#define ZCP_ACL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+/*
+ * Give dst_fd the access ACL of src_fd (and a directory its default ACL),
+ * or none when the source has none. The mode is set already. Where the
+ * destination cannot hold ACLs, a source ACL that says no more than the
+ * mode is no loss. 0, or -errno after a message naming path.
+ */
+int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path, bool dir);
+
+/* Set mode on a new file and drop any ACL it inherited (--no-preserve=mode).
+ * 0, or -errno after a message. */
+int acl_set_mode(int fd, const char *path, mode_t mode);
+
+#endif
