@@ -13,7 +13,9 @@
 
 enum cp_deref { DEREF_UNSET, DEREF_NEVER, DEREF_CMDLINE, DEREF_ALWAYS };
 enum cp_interactive { ASK_UNSET, ASK_ALWAYS, ASK_NEVER_OVERWRITE };
-enum cp_update { UPDATE_ALL, UPDATE_NONE, UPDATE_OLDER };
+enum cp_update { UPDATE_ALL, UPDATE_NONE, UPDATE_OLDER, UPDATE_NONE_FAIL };
+/* -l, -s: make links instead of copies. */
+enum cp_link { LINK_NONE, LINK_HARD, LINK_SYMBOLIC };
 enum cp_backup { BACKUP_OFF, BACKUP_SIMPLE, BACKUP_NUMBERED, BACKUP_EXISTING };
 enum cp_reflink { REFLINK_AUTO, REFLINK_ALWAYS, REFLINK_NEVER };
 
@@ -26,6 +28,11 @@ struct cp_preserve {
 struct cp_opts {
 	bool recursive, force, verbose, parents, remove_dest, no_target, debug;
 	bool explain, dry_run, stats_per_file;
+	bool attr_only;		/* --attributes-only: no data */
+	bool copy_contents;	/* --copy-contents: -r reads FIFOs and devices */
+	bool one_fs;		/* -x: not into directories of other file systems */
+	bool keep_dir_symlink;	/* --keep-directory-symlink */
+	enum cp_link link;
 	enum cp_deref deref;
 	enum cp_interactive interactive;
 	enum cp_update update;

@@ -2,6 +2,7 @@
  * --preserve=all, the last of -i and -n wins, and so on. */
 #include "opts.h"
 #include "backup.h"
+#include "longopt.h"
 #include "util.h"
 
 #include <popt.h>
@@ -16,41 +17,56 @@
 enum {
 	OPT_BACKUP = 1000, OPT_PRESERVE, OPT_NO_PRESERVE, OPT_PARENTS, OPT_REFLINK,
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
-	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH,
+	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
+	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT,
 };
 
 static char *arg;
 
 /* The option table; --help, man/zcp.1 and completions/ list the same. */
 static const struct poptOption options[] = {
+	/* cp's long options first, in cp's order: an ambiguous abbreviation
+	 * lists its candidates in this order, as getopt_long does. */
 	{ "archive", 'a', POPT_ARG_NONE, NULL, 'a', NULL, NULL },
+	{ "attributes-only", 0, POPT_ARG_NONE, NULL, OPT_ATTR_ONLY, NULL, NULL },
 	{ "backup", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BACKUP, NULL, NULL },
-	{ NULL, 'b', POPT_ARG_NONE, NULL, 'b', NULL, NULL },
-	{ NULL, 'd', POPT_ARG_NONE, NULL, 'd', NULL, NULL },
+	{ "copy-contents", 0, POPT_ARG_NONE, NULL, OPT_COPY_CONTENTS, NULL, NULL },
+	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
+	{ "dereference", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
 	{ "force", 'f', POPT_ARG_NONE, NULL, 'f', NULL, NULL },
 	{ "interactive", 'i', POPT_ARG_NONE, NULL, 'i', NULL, NULL },
-	{ NULL, 'H', POPT_ARG_NONE, NULL, 'H', NULL, NULL },
-	{ "dereference", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
+	{ "link", 'l', POPT_ARG_NONE, NULL, 'l', NULL, NULL },
 	{ "no-clobber", 'n', POPT_ARG_NONE, NULL, 'n', NULL, NULL },
 	{ "no-dereference", 'P', POPT_ARG_NONE, NULL, 'P', NULL, NULL },
-	{ NULL, 'p', POPT_ARG_NONE, NULL, 'p', NULL, NULL },
-	{ "preserve", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_PRESERVE, NULL, NULL },
 	{ "no-preserve", 0, POPT_ARG_STRING, &arg, OPT_NO_PRESERVE, NULL, NULL },
+	{ "no-target-directory", 'T', POPT_ARG_NONE, NULL, 'T', NULL, NULL },
+	{ "one-file-system", 'x', POPT_ARG_NONE, NULL, 'x', NULL, NULL },
 	{ "parents", 0, POPT_ARG_NONE, NULL, OPT_PARENTS, NULL, NULL },
+	/* cp's old name for --parents, kept out of --help as cp keeps it. */
+	{ "path", 0, POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_PARENTS, NULL, NULL },
+	{ "preserve", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_PRESERVE, NULL, NULL },
 	{ "recursive", 'R', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
-	{ NULL, 'r', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
-	{ "reflink", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_REFLINK, NULL, NULL },
 	{ "remove-destination", 0, POPT_ARG_NONE, NULL, OPT_REMOVE_DEST, NULL, NULL },
 	{ "sparse", 0, POPT_ARG_STRING, &arg, OPT_SPARSE, NULL, NULL },
+	{ "reflink", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_REFLINK, NULL, NULL },
+	{ "strip-trailing-slashes", 0, POPT_ARG_NONE, NULL, OPT_STRIP_SLASHES, NULL, NULL },
 	{ "suffix", 'S', POPT_ARG_STRING, &arg, 'S', NULL, NULL },
+	{ "symbolic-link", 's', POPT_ARG_NONE, NULL, 's', NULL, NULL },
 	{ "target-directory", 't', POPT_ARG_STRING, &arg, 't', NULL, NULL },
-	{ "no-target-directory", 'T', POPT_ARG_NONE, NULL, 'T', NULL, NULL },
-	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
 	{ "update", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_UPDATE, NULL, NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v', NULL, NULL },
+	{ "keep-directory-symlink", 0, POPT_ARG_NONE, NULL, OPT_KEEP_DIR_SYMLINK, NULL, NULL },
+	{ "context", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_CONTEXT, NULL, NULL },
+	{ NULL, 'b', POPT_ARG_NONE, NULL, 'b', NULL, NULL },
+	{ NULL, 'd', POPT_ARG_NONE, NULL, 'd', NULL, NULL },
+	{ NULL, 'H', POPT_ARG_NONE, NULL, 'H', NULL, NULL },
+	{ NULL, 'p', POPT_ARG_NONE, NULL, 'p', NULL, NULL },
+	{ NULL, 'r', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
+	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
+	{ NULL, 'Z', POPT_ARG_NONE, NULL, 'Z', NULL, NULL },
+	/* zcp's own. */
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, NULL, NULL },
 	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, NULL, NULL },
-	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, NULL, NULL },
 	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, NULL, NULL },
 	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, NULL, NULL },
@@ -59,11 +75,6 @@ static const struct poptOption options[] = {
 	POPT_TABLEEND
 };
 
-/* Long options whose argument is optional: "--backup" alone must not
- * swallow the next word as popt would; it becomes "--backup=". */
-static const char *const optional_args[] = {
-	"--backup", "--preserve", "--reflink", "--update", "--stats", "--bench",
-};
 
 /* "clone, copy_range, ..." from the method table. */
 const char *opts_method_names(char *buf, size_t n)
@@ -159,13 +170,21 @@ static void bad_arg(const char *value, const char *option, const char *const *va
 static const char *const backup_words[] = { "none,off", "simple,never", "existing,nil",
 					    "numbered,t", NULL };
 
-/* Which word of the list is w; -1 when none is. */
+/* Which word of the list is w, as cp's argmatch: the exact word, or
+ * the one word w abbreviates; -1 when none is, -2 when w abbreviates more
+ * than one. */
 static int word_of(const char *w, const char *const *list)
 {
-	for (int i = 0; list[i]; i++)
+	size_t n = strlen(w);
+	int found = -1;
+
+	for (int i = 0; list[i]; i++) {
 		if (strcmp(w, list[i]) == 0)
 			return i;
-	return -1;
+		if (strncmp(w, list[i], n) == 0)
+			found = found == -1 ? i : -2;
+	}
+	return found;
 }
 
 static void preserve_list(struct cp_preserve *p, char *list, bool on)
@@ -175,7 +194,11 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 	char *save = NULL, *copy = util_xstrdup(list);
 
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		switch (word_of(w, words)) {
+		int k = word_of(w, words);
+
+		if (k < 0)
+			bad_arg(w, on ? "--preserve" : "--no-preserve", words, k == -2);
+		switch (k) {
 		case 0:
 			p->mode = on;
 			p->mode_off |= !on;
@@ -190,14 +213,18 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 			p->mode_off |= !on;
 			p->owner_must = p->xattr_must = false;
 			break;
-		default:
-			bad_arg(w, on ? "--preserve" : "--no-preserve",
-				(const char *const[]){ "mode", "timestamps", "ownership", "links",
-						       "context", "xattr", "all", NULL },
-				false);
 		}
 	}
 	free(copy);
+}
+
+/* "a//" is "a", "/" stays "/": cp's strip_trailing_slashes. */
+static void opts_strip_slashes(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = 0;
 }
 
 static int backup_default(void)
@@ -216,16 +243,10 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	struct cp_opts *o = &a->o;
 	/* Static: --help and --version exit with it still open (LeakSanitizer). */
 	static poptContext pc;
+	bool link_hard = false, link_symbolic = false, strip_slashes = false;
 	int c;
 
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		for (size_t k = 0; k < sizeof(optional_args) / sizeof(optional_args[0]); k++)
-			if (strcmp(argv[i], optional_args[k]) == 0) {
-				char *s = util_xmalloc(strlen(argv[i]) + 2);
-				sprintf(s, "%s=", argv[i]);
-				argv[i] = s;
-			}
-
+	argv = longopt_translate(argc, argv, options, &argc);
 	pc = poptGetContext(util_program, argc, argv, options, 0);
 	/* popt allocates each string argument; what is kept is copied. */
 	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
@@ -270,8 +291,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "auto", "always", "never", NULL };
 			int r = arg && *arg ? word_of(arg, w) : 1;
 			if (r < 0)
-				bad_arg(arg, "--reflink", (const char *const[]){ "auto", "always", "never", NULL },
-					false);
+				bad_arg(arg, "--reflink", w, r == -2);
 			o->reflink = r == 0 ? REFLINK_AUTO : r == 1 ? REFLINK_ALWAYS : REFLINK_NEVER;
 			break;
 		}
@@ -280,8 +300,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "never", "auto", "always", NULL };
 			int s = word_of(arg, w);
 			if (s < 0)
-				bad_arg(arg, "--sparse", (const char *const[]){ "never", "auto", "always", NULL },
-					false);
+				bad_arg(arg, "--sparse", w, s == -2);
 			o->sparse = s == 0 ? SPARSE_NEVER : s == 1 ? SPARSE_AUTO : SPARSE_ALWAYS;
 			break;
 		}
@@ -290,15 +309,29 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		case 'T': o->no_target = true; break;
 		case 'u': o->update = UPDATE_OLDER; break;
 		case OPT_UPDATE: {
-			static const char *const w[] = { "all", "none", "older", NULL };
-			int u = arg && *arg ? word_of(arg, w) : 2;
+			static const char *const w[] = { "all", "none", "none-fail", "older", NULL };
+			static const enum cp_update u_of[] = { UPDATE_ALL, UPDATE_NONE,
+							       UPDATE_NONE_FAIL, UPDATE_OLDER };
+			int u = arg && *arg ? word_of(arg, w) : 3;
 			if (u < 0)
-				bad_arg(arg, "--update", (const char *const[]){ "all", "none", "older", NULL },
-					false);
-			o->update = u == 0 ? UPDATE_ALL : u == 1 ? UPDATE_NONE : UPDATE_OLDER;
+				bad_arg(arg, "--update", w, u == -2);
+			o->update = u_of[u];
 			break;
 		}
 		case 'v': o->verbose = true; break;
+		case OPT_ATTR_ONLY: o->attr_only = true; break;
+		case OPT_COPY_CONTENTS: o->copy_contents = true; break;
+		case 'l': o->link = LINK_HARD; link_hard = true; break;
+		case 's': o->link = LINK_SYMBOLIC; link_symbolic = true; break;
+		case 'x': o->one_fs = true; break;
+		case OPT_STRIP_SLASHES: strip_slashes = true; break;
+		case OPT_KEEP_DIR_SYMLINK: o->keep_dir_symlink = true; break;
+		case 'Z': break;	/* no SELinux here: nothing to set, as cp */
+		case OPT_CONTEXT:
+			if (arg && *arg)
+				util_error(0, "warning: ignoring --context; "
+					      "it requires an SELinux-enabled kernel");
+			break;
 		case OPT_METHOD: {
 			const char *bad = NULL;
 			char *list = util_xstrdup(arg);
@@ -353,6 +386,14 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			util_usage_error("invalid option -- '%s'", bad + 1);
 		exit(1);
 	}
+	if (link_hard && link_symbolic) {
+		util_usage_error("cannot make both hard and symbolic links");
+		exit(1);
+	}
+	if (a->backup && o->update == UPDATE_NONE_FAIL) {
+		util_usage_error("--backup is mutually exclusive with -n or --update=none-fail");
+		exit(1);
+	}
 	/* Keep the operands: poptFreeContext would take them with it. */
 	const char **rest = poptGetArgs(pc);
 	int n = 0;
@@ -369,6 +410,9 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	for (int i = 0; i < n; i++)
 		ops[i] = util_xstrdup(rest[i]);
 	ops[n] = NULL;
+	/* cp strips the SOURCE operands only: all of them after -t. */
+	for (int i = 0; strip_slashes && i < (a->target ? n : n - 1); i++)
+		opts_strip_slashes((char *)ops[i]);
 	poptFreeContext(pc);
 	a->ops = ops;
 	a->nops = n;
