@@ -3,8 +3,10 @@
  * failure is reported here and the caller goes on with the next file. */
 #include "cp.h"
 #include "backup.h"
+#include "attronly.h"
 #include "create.h"
 #include "dryrun.h"
+#include "links.h"
 #include "meta.h"
 #include "sys.h"
 #include "util.h"
@@ -96,6 +98,9 @@ static int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 	bool same = same_inode(sst, dst_sb), same_link;
 	struct stat src_l, dst_l, s, d;
 
+	/* cp -l a a: nothing to do. */
+	if (same && o->link == LINK_HARD)
+		return 2;
 	if (o->deref == DEREF_NEVER) {
 		same_link = same;
 		if (S_ISLNK(sst->st_mode) && S_ISLNK(dst_sb->st_mode)) {
@@ -134,6 +139,9 @@ static int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 	}
 	if (!S_ISLNK(src_l.st_mode) && !S_ISLNK(dst_l.st_mode) && !same_inode(&src_l, &dst_l))
 		return 1;
+	/* A destination symlink can be made anew (-s). */
+	if (o->link == LINK_SYMBOLIC && S_ISLNK(dst_l.st_mode))
+		return 1;
 	if (o->deref == DEREF_NEVER) {
 		s = src_l;
 		d = dst_l;
@@ -143,6 +151,8 @@ static int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 			return 1;
 		if (!same_inode(&s, &d))
 			return 1;
+		if (o->link == LINK_HARD)
+			return 2;
 	}
 	return 0;
 }
@@ -187,6 +197,10 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 
 	if (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE)
 		return 1;
+	if (o->update == UPDATE_NONE_FAIL) {
+		util_error(0, "not replacing %s", util_quote(dst->path));
+		return -EEXIST;
+	}
 	if (S_ISLNK(dlst->st_mode))
 		sys_fstatat(dst->dirfd, dst->name, &dst_st, 0);
 	if (o->update == UPDATE_OLDER && !S_ISDIR(sst->st_mode) &&
@@ -209,7 +223,7 @@ static int cp_replace(struct cp_ctx *ctx, const struct cp_path *src, const struc
 	}
 	/* Links and special files are made anew, never written through; nor
 	 * is a destination with other names when links are kept. */
-	bool recreate = !S_ISREG(sst->st_mode) && (o->recursive || S_ISLNK(sst->st_mode));
+	bool recreate = !S_ISREG(sst->st_mode) && (!cp_as_regular(o) || S_ISLNK(sst->st_mode));
 	if (o->remove_dest || recreate || (o->preserve.links && dlst->st_nlink > 1)) {
 		if (o->dry_run)
 			return 0;
@@ -307,8 +321,10 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		/* cp looks through a destination symlink only where it would
 		 * write through it: a regular file, not backed up or removed. */
 		bool lstat_only = (!S_ISREG(sst.st_mode) &&
-				   (o->recursive || S_ISDIR(sst.st_mode) || S_ISLNK(sst.st_mode))) ||
-				  o->backup != BACKUP_OFF || o->remove_dest;
+				   (!cp_as_regular(o) ||
+				    (S_ISDIR(sst.st_mode) && !o->keep_dir_symlink) ||
+				    S_ISLNK(sst.st_mode))) ||
+				  o->link != LINK_NONE || o->backup != BACKUP_OFF || o->remove_dest;
 		struct stat dst_sb = dlst;
 		if (lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0) {
 			int ok = cp_same_file_ok(o, src, &sst, dst, &dst_sb);
@@ -388,6 +404,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	}
 	cp_verbose(o, src, dst, backup);
 	free(backup);
+	/* -l, -s: a link where the copy would be; directories are made. */
+	if (o->link != LINK_NONE && !S_ISDIR(sst.st_mode))
+		return links_make(ctx, src, dst, follow);
 	switch (sst.st_mode & S_IFMT) {
 	case S_IFDIR:
 		return create_dir(ctx, src, &sst, follow, dst, false);
@@ -398,14 +417,15 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFSOCK:
-		if (o->recursive) {
+		if (!cp_as_regular(o)) {
 			err = create_special(ctx, &sst, dst);
 			break;
 		}
 		/* without -r, cp copies what the file gives */
 		__attribute__((fallthrough));
 	default:
-		err = create_data(ctx, src, &sst, dst, exists ? &dlst : NULL);
+		err = o->attr_only ? attronly_copy(ctx, src, &sst, dst, exists)
+				   : create_data(ctx, src, &sst, dst, exists ? &dlst : NULL);
 		break;
 	}
 	if (!err && track_links)
@@ -419,6 +439,11 @@ int cp_copy_entries(struct cp_ctx *ctx, int src_dirfd, const char *src_path,
 	struct walk_list l;
 	int err, ret = 0;
 
+	/* -x: a directory on another file system than its parent is made,
+	 * as cp makes it, and left empty. */
+	if (ctx->o->one_fs && ctx->ancestors && ctx->ancestors->up &&
+	    ctx->ancestors->dev != ctx->ancestors->up->dev)
+		return 0;
 	err = walk_read(src_dirfd, &l);
 	if (err) {
 		util_error(err, "cannot access %s", util_quote(src_path));

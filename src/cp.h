@@ -45,6 +45,13 @@ struct cp_opts {
 	mode_t umask;
 };
 
+/* cp's copy_as_regular: without -r, or with --copy-contents, special
+ * files are read as data, not made anew. */
+static inline bool cp_as_regular(const struct cp_opts *o)
+{
+	return !o->recursive || o->copy_contents;
+}
+
 /* One end of a copy: a name relative to a directory fd, and its path. */
 struct cp_path {
 	int dirfd;

@@ -100,13 +100,16 @@ static void usage(void)
 	      "SOURCE '-' reads standard input; DEST '-' writes standard output.\n"
 	      "\n"
 	      "  -a, --archive                same as -dR --preserve=all\n"
+	      "      --attributes-only        don't copy the file data, just the attributes\n"
 	      "      --backup[=CONTROL]       make a backup of each existing destination file\n"
 	      "  -b                           like --backup but does not accept an argument\n"
+	      "      --copy-contents          copy contents of special files when recursive\n"
 	      "  -d                           same as --no-dereference --preserve=links\n"
 	      "  -f, --force                  if a destination cannot be opened, remove it and try again\n"
 	      "  -i, --interactive            prompt before overwrite (overrides a previous -n)\n"
 	      "  -H                           follow command-line symbolic links in SOURCE\n"
 	      "  -L, --dereference            always follow symbolic links in SOURCE\n"
+	      "  -l, --link                   hard link files instead of copying\n"
 	      "  -n, --no-clobber             do not overwrite an existing file (overrides a previous -i)\n"
 	      "  -P, --no-dereference         never follow symbolic links in SOURCE\n"
 	      "  -p                           same as --preserve=mode,ownership,timestamps\n"
@@ -119,13 +122,22 @@ static void usage(void)
 	      "      --reflink[=WHEN]         clone (share extents): auto (default), always, never\n"
 	      "      --remove-destination     remove each existing destination before opening it\n"
 	      "      --sparse=WHEN            holes: auto (keep the source's), always, never\n"
+	      "      --strip-trailing-slashes  remove any trailing slashes from each SOURCE\n"
+	      "                                 argument\n"
 	      "  -S, --suffix=SUFFIX          override the usual backup suffix\n"
+	      "  -s, --symbolic-link          make symbolic links instead of copying\n"
 	      "  -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY\n"
 	      "  -T, --no-target-directory    treat DEST as a normal file\n"
 	      "  -u                           same as --update=older\n"
-	      "      --update[=UPDATE]        all, none, or older (the default with no UPDATE):\n"
+	      "      --update[=UPDATE]        all, none, none-fail (an existing destination is\n"
+	      "                                 an error), or older (the default with no UPDATE):\n"
 	      "                                 replace only destinations older than the source\n"
 	      "  -v, --verbose                explain what is being done\n"
+	      "      --keep-directory-symlink  with -R --copy-contents, follow existing symlinks\n"
+	      "                                 to directories in the destination\n"
+	      "  -x, --one-file-system        stay on this file system\n"
+	      "  -Z, --context[=CTX]          accepted; no SELinux: nothing is set (a CTX is\n"
+	      "                                 warned about, as cp does)\n"
 	      "\n"
 	      "zcp's own:\n"
 	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
@@ -304,7 +316,11 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			o->sparse = s == 0 ? SPARSE_NEVER : s == 1 ? SPARSE_AUTO : SPARSE_ALWAYS;
 			break;
 		}
-		case 'S': a->backup = true; o->suffix = util_xstrdup(arg); break;
+		case 'S':
+			/* As cp: an empty suffix, or one with a '/', is '~'. */
+			a->backup = true;
+			o->suffix = *arg && !strchr(arg, '/') ? util_xstrdup(arg) : "~";
+			break;
 		case 't': a->target = util_xstrdup(arg); break;
 		case 'T': o->no_target = true; break;
 		case 'u': o->update = UPDATE_OLDER; break;
@@ -394,6 +410,9 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		util_usage_error("--backup is mutually exclusive with -n or --update=none-fail");
 		exit(1);
 	}
+	/* As cp: -l follows symlinks unless told otherwise, even with -r. */
+	if (o->deref == DEREF_UNSET && o->link == LINK_HARD)
+		o->deref = DEREF_ALWAYS;
 	/* Keep the operands: poptFreeContext would take them with it. */
 	const char **rest = poptGetArgs(pc);
 	int n = 0;

@@ -6,6 +6,7 @@
 # name normalised) and the resulting tree.
 
 load helpers
+load oracle
 
 setup() { zcp_setup; }
 teardown() { zcp_teardown; }
@@ -16,31 +17,6 @@ fixture() {
 	mkdir -p d/sub e
 	printf 'x\n' >d/x
 	touch -d @1600000000 a b d/x d/sub d e
-}
-
-# The tree with times: the fixture's, or "now" for what the copy set.
-snap() {
-	tree_snapshot "$1" times | awk '{ if ($NF + 0 > 1600000001) $NF = "now"; print }'
-}
-
-# same [--env V=X] ARG...: cp and zcp agree on ARG...
-same() {
-	local -a pre=(env) crc=0 zrc=0 bad=0
-	[ "$1" = --env ] && { pre+=("$2"); shift 2; }
-	for side in c z; do
-		rm -rf "${T:?}/$side"; mkdir "$T/$side"
-		(cd "$T/$side" && fixture)
-	done
-	(cd "$T/c" && exec "${pre[@]}" cp "$@") >"$T/c.out" 2>"$T/c.err" || crc=$?
-	(cd "$T/z" && exec "${pre[@]}" "$ZCP" "$@") >"$T/z.out" 2>"$T/z.raw" || zrc=$?
-	sed -e "s/^zcp: /cp: /" -e "s/Try 'zcp --help'/Try 'cp --help'/" "$T/z.raw" >"$T/z.err"
-	CRC=$crc
-	CERR=$(cat "$T/c.err")
-	[ "$crc" = "$zrc" ] || { echo "exit status: cp $crc, zcp $zrc"; bad=1; }
-	diff -u --label cp.stdout --label zcp.stdout "$T/c.out" "$T/z.out" || bad=1
-	diff -u --label cp.stderr --label zcp.stderr "$T/c.err" "$T/z.err" || bad=1
-	diff -u --label cp.tree --label zcp.tree <(snap "$T/c") <(snap "$T/z") || bad=1
-	return $bad
 }
 
 @test "a unique prefix is the option: --recur --verb --pres=mode --no-t" {
