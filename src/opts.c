@@ -3,6 +3,7 @@
 #include "opts.h"
 #include "backup.h"
 #include "longopt.h"
+#include "sys.h"
 #include "util.h"
 
 #include <popt.h>
@@ -239,6 +240,17 @@ static void opts_strip_slashes(char *s)
 		s[--n] = 0;
 }
 
+static bool opts_into_dir(const struct zcp_args *a, const char **ops, int n)
+{
+	struct stat st;
+
+	if (a->target)
+		return true;
+	if (a->o.no_target || n < 2)
+		return false;
+	return sys_fstatat(AT_FDCWD, ops[n - 1], &st, 0) == 0 && S_ISDIR(st.st_mode);
+}
+
 static int backup_default(void)
 {
 	const char *v = getenv("VERSION_CONTROL");
@@ -256,6 +268,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	/* Static: --help and --version exit with it still open (LeakSanitizer). */
 	static poptContext pc;
 	bool link_hard = false, link_symbolic = false, strip_slashes = false;
+	char *control = NULL;
 	int c;
 
 	argv = longopt_translate(argc, argv, options, &argc);
@@ -270,13 +283,11 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			break;
 		case 'b': a->backup = true; break;
 		case OPT_BACKUP:
+			/* As cp: the last CONTROL counts, read after the
+			 * options' conflicts are checked. */
 			a->backup = true;
-			if (arg && *arg) {
-				a->backup_type = backup_parse(arg);
-				if (a->backup_type < 0)
-					bad_arg(arg, "backup type", backup_words,
-						a->backup_type == -2);
-			}
+			free(control);
+			control = arg && *arg ? util_xstrdup(arg) : NULL;
 			break;
 		case 'd': o->deref = DEREF_NEVER; o->preserve.links = true; break;
 		case 'f': o->force = true; break;
@@ -406,9 +417,20 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		util_usage_error("cannot make both hard and symbolic links");
 		exit(1);
 	}
+	/* As cp: --backup=none counts as --backup here. */
+	if (a->backup && o->interactive == ASK_NEVER_OVERWRITE) {
+		util_usage_error("options --backup and --no-clobber are mutually exclusive");
+		exit(1);
+	}
 	if (a->backup && o->update == UPDATE_NONE_FAIL) {
 		util_usage_error("--backup is mutually exclusive with -n or --update=none-fail");
 		exit(1);
+	}
+	if (control) {
+		a->backup_type = backup_parse(control);
+		if (a->backup_type < 0)
+			bad_arg(control, "backup type", backup_words, a->backup_type == -2);
+		free(control);
 	}
 	/* As cp: -l follows symlinks unless told otherwise, even with -r. */
 	if (o->deref == DEREF_UNSET && o->link == LINK_HARD)
@@ -429,9 +451,11 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	for (int i = 0; i < n; i++)
 		ops[i] = util_xstrdup(rest[i]);
 	ops[n] = NULL;
-	/* cp strips the SOURCE operands only: all of them after -t. */
-	for (int i = 0; strip_slashes && i < (a->target ? n : n - 1); i++)
-		opts_strip_slashes((char *)ops[i]);
+	/* cp strips the SOURCE operands only, and only when it copies them
+	 * into a directory (-t, or a last operand that is one). */
+	if (strip_slashes && opts_into_dir(a, ops, n))
+		for (int i = 0; i < (a->target ? n : n - 1); i++)
+			opts_strip_slashes((char *)ops[i]);
 	poptFreeContext(pc);
 	a->ops = ops;
 	a->nops = n;
