@@ -184,3 +184,20 @@ const char **longopt_translate(int argc, const char **argv, const struct poptOpt
 	*argc_out = n;
 	return out;
 }
+
+void longopt_free(const char **words, const char **argv)
+{
+	int k = 0;
+
+	/* Words taken from argv appear in its order; the rest were made. */
+	for (int i = 0; words[i]; i++) {
+		int j = k;
+		while (argv[j] && argv[j] != words[i])
+			j++;
+		if (argv[j])
+			k = j + 1;
+		else
+			free((char *)words[i]);
+	}
+	free(words);
+}

@@ -19,4 +19,7 @@
 const char **longopt_translate(int argc, const char **argv, const struct poptOption *table,
 			       int *argc_out);
 
+/* Free what longopt_translate made (the words not from argv). */
+void longopt_free(const char **words, const char **argv);
+
 #endif

@@ -23,6 +23,11 @@ enum {
 };
 
 static char *arg;
+/* getopt's reading of argv for popt; at file scope, so that it stays
+ * reachable when --help or an error exits (LeakSanitizer). */
+static const char **words;
+/* -S's suffix, the last one given (cp's rule), kept to the end. */
+static char *suffix;
 
 /* The option table; --help, man/zcp.1 and completions/ list the same. */
 static const struct poptOption options[] = {
@@ -271,7 +276,10 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	char *control = NULL;
 	int c;
 
-	argv = longopt_translate(argc, argv, options, &argc);
+	const char **given = argv;
+
+	words = longopt_translate(argc, argv, options, &argc);
+	argv = words;
 	pc = poptGetContext(util_program, argc, argv, options, 0);
 	/* popt allocates each string argument; what is kept is copied. */
 	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
@@ -330,7 +338,9 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		case 'S':
 			/* As cp: an empty suffix, or one with a '/', is '~'. */
 			a->backup = true;
-			o->suffix = *arg && !strchr(arg, '/') ? util_xstrdup(arg) : "~";
+			free(suffix);
+			suffix = *arg && !strchr(arg, '/') ? util_xstrdup(arg) : NULL;
+			o->suffix = suffix ? suffix : "~";
 			break;
 		case 't': a->target = util_xstrdup(arg); break;
 		case 'T': o->no_target = true; break;
@@ -457,6 +467,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		for (int i = 0; i < (a->target ? n : n - 1); i++)
 			opts_strip_slashes((char *)ops[i]);
 	poptFreeContext(pc);
+	longopt_free(words, given);
+	words = NULL;
 	a->ops = ops;
 	a->nops = n;
 }
