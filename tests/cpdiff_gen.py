@@ -122,6 +122,8 @@ def command(rng, names):
         return args + ["-t", dest] + ops
     if rng.random() < 0.1:  # options after operands
         return ops + [dest] + args
+    if rng.random() < 0.05:  # "--" ends the options
+        return args + ["--"] + ops + [dest]
     return args + ops + [dest]
 
 
@@ -193,9 +195,11 @@ def listing_orders(root):
     return sorted(res)
 
 
-def run(prog, args, cwd, root):
+def run(prog, args, cwd, root, posix):
     env = dict(os.environ, LC_ALL="C")
     env.pop("POSIXLY_CORRECT", None)
+    if posix:
+        env["POSIXLY_CORRECT"] = "1"
     try:
         r = subprocess.run([prog] + args, cwd=cwd, stdin=subprocess.DEVNULL,
                            capture_output=True, timeout=20, env=env)
@@ -233,8 +237,10 @@ def one_case(seed, i, zcp, cdir, zdir):
     if excluded(args, cdir):
         return None
     same_order = listing_orders(cdir) == listing_orders(zdir)
-    c = run("cp", args, cdir, cdir)
-    z = run(zcp, args, zdir, zdir)
+    # Sometimes with POSIXLY_CORRECT: options stop at the first operand.
+    posix = rng.random() < 0.1
+    c = run("cp", args, cdir, cdir, posix)
+    z = run(zcp, args, zdir, zdir, posix)
     diffs = []
     if c[0] != z[0]:
         diffs.append("exit status: cp %s, zcp %s" % (c[0], z[0]))
@@ -247,7 +253,7 @@ def one_case(seed, i, zcp, cdir, zdir):
         only_z = [x for x in sz if x not in sc]
         diffs.append("tree:\n  cp:  %s\n  zcp: %s" % ("\n       ".join(only_c), "\n       ".join(only_z)))
     del rng_state
-    return args, diffs
+    return (posix, args), diffs
 
 
 def main():
@@ -270,8 +276,10 @@ def main():
         args, diffs = r
         if diffs:
             failed += 1
-            print("FAIL: SEED=%d CASE=%d bats tests/cpdiff.bats   # cp %s" % (
-                a.seed, i, " ".join(repr(x) if (not x or " " in x) else x for x in args)))
+            posix, args = args
+            print("FAIL: SEED=%d CASE=%d bats tests/cpdiff.bats   # %scp %s" % (
+                a.seed, i, "POSIXLY_CORRECT=1 " if posix else "",
+                " ".join(repr(x) if (not x or " " in x) else x for x in args)))
             for d in diffs:
                 print("  " + d.replace("\n", "\n  "))
     print("%d cases run, %d failed" % (ran, failed))
