@@ -6,12 +6,14 @@
 
 # Long options. A trailing '=' marks a mandatory argument; options whose
 # argument is optional are listed bare and in _zcp_optarg below.
-_zcp_long_opts='--archive --backup --force --interactive --dereference
-	--no-clobber --no-dereference --preserve --no-preserve= --parents
-	--recursive --reflink --remove-destination --sparse= --suffix=
-	--target-directory= --no-target-directory --update --verbose
+_zcp_long_opts='--archive --attributes-only --backup --copy-contents --force
+	--interactive --dereference --link --no-clobber --no-dereference
+	--preserve --no-preserve= --parents --recursive --reflink
+	--remove-destination --sparse= --strip-trailing-slashes --suffix=
+	--symbolic-link --target-directory= --no-target-directory --update
+	--verbose --keep-directory-symlink --one-file-system --context
 	--atomic --fsync --method= --explain --debug --dry-run --stats --bench --help --version'
-_zcp_short_opts='-a -b -d -f -i -H -L -n -P -p -R -r -S -t -T -u -v'
+_zcp_short_opts='-a -b -d -f -i -H -L -l -n -P -p -R -r -S -s -t -T -u -v -x -Z'
 
 # The methods, in zcp's default order: from `zcp --help' when zcp runs,
 # else the ones every zcp has.

@@ -3,8 +3,10 @@
  * failure is reported here and the caller goes on with the next file. */
 #include "cp.h"
 #include "backup.h"
+#include "attronly.h"
 #include "create.h"
 #include "dryrun.h"
+#include "links.h"
 #include "meta.h"
 #include "report.h"
 #include "sys.h"
@@ -97,6 +99,9 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 	bool same = same_inode(sst, dst_sb), same_link;
 	struct stat src_l, dst_l, s, d;
 
+	/* cp -l a a: nothing to do. */
+	if (same && o->link == LINK_HARD)
+		return 2;
 	if (o->deref == DEREF_NEVER) {
 		same_link = same;
 		if (S_ISLNK(sst->st_mode) && S_ISLNK(dst_sb->st_mode)) {
@@ -135,6 +140,9 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 	}
 	if (!S_ISLNK(src_l.st_mode) && !S_ISLNK(dst_l.st_mode) && !same_inode(&src_l, &dst_l))
 		return 1;
+	/* A destination symlink can be made anew (-s). */
+	if (o->link == LINK_SYMBOLIC && S_ISLNK(dst_l.st_mode))
+		return 1;
 	if (o->deref == DEREF_NEVER) {
 		s = src_l;
 		d = dst_l;
@@ -144,6 +152,8 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 			return 1;
 		if (!same_inode(&s, &d))
 			return 1;
+		if (o->link == LINK_HARD)
+			return 2;
 	}
 	return 0;
 }
@@ -187,6 +197,10 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
 
 	if (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE)
 		return 1;
+	if (o->update == UPDATE_NONE_FAIL) {
+		util_error(0, "not replacing %s", util_quote(dst->path));
+		return -EEXIST;
+	}
 	if (S_ISLNK(dlst->st_mode))
 		sys_fstatat(dst->dirfd, dst->name, &dst_st, 0);
 	if (o->update == UPDATE_OLDER && !S_ISDIR(sst->st_mode) &&
@@ -227,7 +241,7 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 	}
 	/* Links and special files are made anew, never written through; nor
 	 * is a destination with other names when links are kept. */
-	bool recreate = !S_ISREG(sst->st_mode) && (o->recursive || S_ISLNK(sst->st_mode));
+	bool recreate = !S_ISREG(sst->st_mode) && (!cp_as_regular(o) || S_ISLNK(sst->st_mode));
 	if (o->remove_dest || recreate || (o->preserve.links && dlst->st_nlink > 1)) {
 		if (o->dry_run || atomic)
 			return 0;
@@ -303,11 +317,14 @@ static int cp_link_skipped(struct cp_ctx *ctx, const struct stat *sst, const str
 	return err < 0 ? err : 0;
 }
 
-/* Copied as data: a regular file, or without -r what a special file gives. */
+/* Copied as data: a regular file, or what a special file gives without
+ * -r (or with --copy-contents); not under -l, -s or --attributes-only. */
 static bool cp_is_data(const struct cp_opts *o, const struct stat *st)
 {
+	if (o->link != LINK_NONE || o->attr_only)
+		return false;
 	return S_ISREG(st->st_mode) ||
-	       (!o->recursive && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode));
+	       (cp_as_regular(o) && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode));
 }
 
 /* "-" as DEST: standard output, which may be the source itself
@@ -384,8 +401,10 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		/* cp looks through a destination symlink only where it would
 		 * write through it: a regular file, not backed up or removed. */
 		bool lstat_only = (!S_ISREG(sst.st_mode) &&
-				   (o->recursive || S_ISDIR(sst.st_mode) || S_ISLNK(sst.st_mode))) ||
-				  o->backup != BACKUP_OFF || o->remove_dest;
+				   (!cp_as_regular(o) ||
+				    (S_ISDIR(sst.st_mode) && !o->keep_dir_symlink) ||
+				    S_ISLNK(sst.st_mode))) ||
+				  o->link != LINK_NONE || o->backup != BACKUP_OFF || o->remove_dest;
 		struct stat dst_sb = dlst;
 		/* A dangling symlink is, to cp, a destination that does not exist. */
 		bool dst_known = lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
@@ -492,6 +511,11 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			goto out_close_src;
 	}
 	cp_verbose(o, src, dst, backup);
+	/* -l, -s: a link where the copy would be; directories are made. */
+	if (o->link != LINK_NONE && !S_ISDIR(sst.st_mode)) {
+		err = links_make(ctx, src, dst, follow);
+		goto out_close_src;
+	}
 	switch (data ? S_IFREG : sst.st_mode & S_IFMT) {
 	case S_IFDIR:
 		err = tree_descend(ctx, &sst, follow, false);
@@ -506,9 +530,17 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFSOCK:
-		err = create_special(ctx, &sst, dst);
-		break;
+		if (!cp_as_regular(o)) {
+			err = create_special(ctx, &sst, dst);
+			break;
+		}
+		/* --attributes-only: what cp would have copied as data */
+		__attribute__((fallthrough));
 	default:
+		if (o->attr_only) {
+			err = attronly_copy(ctx, src, &sst, dst, exists);
+			break;
+		}
 		err = create_data(ctx, src, &sst, src_fd, dst, exists ? &dlst : NULL, &made_st);
 		if (!err && cmdline)
 			cp_remember(ctx, &made_st, &sst);

@@ -13,7 +13,9 @@
 
 enum cp_deref { DEREF_UNSET, DEREF_NEVER, DEREF_CMDLINE, DEREF_ALWAYS };
 enum cp_interactive { ASK_UNSET, ASK_ALWAYS, ASK_NEVER_OVERWRITE };
-enum cp_update { UPDATE_ALL, UPDATE_NONE, UPDATE_OLDER };
+enum cp_update { UPDATE_ALL, UPDATE_NONE, UPDATE_OLDER, UPDATE_NONE_FAIL };
+/* -l, -s: make links instead of copies. */
+enum cp_link { LINK_NONE, LINK_HARD, LINK_SYMBOLIC };
 enum cp_backup { BACKUP_OFF, BACKUP_SIMPLE, BACKUP_NUMBERED, BACKUP_EXISTING };
 enum cp_reflink { REFLINK_AUTO, REFLINK_ALWAYS, REFLINK_NEVER };
 
@@ -27,6 +29,11 @@ struct cp_opts {
 	bool recursive, force, verbose, parents, remove_dest, no_target, debug;
 	bool explain, dry_run, stats_per_file;
 	bool atomic, fsync;	/* --atomic, --fsync */
+	bool attr_only;		/* --attributes-only: no data */
+	bool copy_contents;	/* --copy-contents: -r reads FIFOs and devices */
+	bool one_fs;		/* -x: not into directories of other file systems */
+	bool keep_dir_symlink;	/* --keep-directory-symlink */
+	enum cp_link link;
 	enum cp_deref deref;
 	enum cp_interactive interactive;
 	enum cp_update update;
@@ -38,6 +45,13 @@ struct cp_opts {
 	struct plan_order order;
 	mode_t umask;
 };
+
+/* cp's copy_as_regular: without -r, or with --copy-contents, special
+ * files are read as data, not made anew. */
+static inline bool cp_as_regular(const struct cp_opts *o)
+{
+	return !o->recursive || o->copy_contents;
+}
 
 /* One end of a copy: a name relative to a directory fd, and its path. */
 struct cp_path {

@@ -2,6 +2,8 @@
  * --preserve=all, the last of -i and -n wins, and so on. */
 #include "opts.h"
 #include "backup.h"
+#include "longopt.h"
+#include "sys.h"
 #include "util.h"
 
 #include <popt.h>
@@ -16,43 +18,64 @@
 enum {
 	OPT_BACKUP = 1000, OPT_PRESERVE, OPT_NO_PRESERVE, OPT_PARENTS, OPT_REFLINK,
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
-	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATOMIC, OPT_FSYNC,
+	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
+	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT, OPT_ATOMIC,
+	OPT_FSYNC,
 };
 
 static char *arg;
+/* getopt's reading of argv for popt; at file scope, so that it stays
+ * reachable when --help or an error exits (LeakSanitizer). */
+static const char **words;
+/* -S's suffix, the last one given (cp's rule), kept to the end. */
+static char *suffix;
 
 /* The option table; --help, man/zcp.1 and completions/ list the same. */
 static const struct poptOption options[] = {
+	/* cp's long options first, in cp's order: an ambiguous abbreviation
+	 * lists its candidates in this order, as getopt_long does. */
 	{ "archive", 'a', POPT_ARG_NONE, NULL, 'a', NULL, NULL },
+	{ "attributes-only", 0, POPT_ARG_NONE, NULL, OPT_ATTR_ONLY, NULL, NULL },
 	{ "backup", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BACKUP, NULL, NULL },
-	{ NULL, 'b', POPT_ARG_NONE, NULL, 'b', NULL, NULL },
-	{ NULL, 'd', POPT_ARG_NONE, NULL, 'd', NULL, NULL },
+	{ "copy-contents", 0, POPT_ARG_NONE, NULL, OPT_COPY_CONTENTS, NULL, NULL },
+	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
+	{ "dereference", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
 	{ "force", 'f', POPT_ARG_NONE, NULL, 'f', NULL, NULL },
 	{ "interactive", 'i', POPT_ARG_NONE, NULL, 'i', NULL, NULL },
-	{ NULL, 'H', POPT_ARG_NONE, NULL, 'H', NULL, NULL },
-	{ "dereference", 'L', POPT_ARG_NONE, NULL, 'L', NULL, NULL },
+	{ "link", 'l', POPT_ARG_NONE, NULL, 'l', NULL, NULL },
 	{ "no-clobber", 'n', POPT_ARG_NONE, NULL, 'n', NULL, NULL },
 	{ "no-dereference", 'P', POPT_ARG_NONE, NULL, 'P', NULL, NULL },
-	{ NULL, 'p', POPT_ARG_NONE, NULL, 'p', NULL, NULL },
-	{ "preserve", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_PRESERVE, NULL, NULL },
 	{ "no-preserve", 0, POPT_ARG_STRING, &arg, OPT_NO_PRESERVE, NULL, NULL },
+	{ "no-target-directory", 'T', POPT_ARG_NONE, NULL, 'T', NULL, NULL },
+	{ "one-file-system", 'x', POPT_ARG_NONE, NULL, 'x', NULL, NULL },
 	{ "parents", 0, POPT_ARG_NONE, NULL, OPT_PARENTS, NULL, NULL },
+	/* cp's old name for --parents, kept out of --help as cp keeps it. */
+	{ "path", 0, POPT_ARG_NONE | POPT_ARGFLAG_DOC_HIDDEN, NULL, OPT_PARENTS, NULL, NULL },
+	{ "preserve", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_PRESERVE, NULL, NULL },
 	{ "recursive", 'R', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
-	{ NULL, 'r', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
-	{ "reflink", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_REFLINK, NULL, NULL },
 	{ "remove-destination", 0, POPT_ARG_NONE, NULL, OPT_REMOVE_DEST, NULL, NULL },
 	{ "sparse", 0, POPT_ARG_STRING, &arg, OPT_SPARSE, NULL, NULL },
+	{ "reflink", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_REFLINK, NULL, NULL },
+	{ "strip-trailing-slashes", 0, POPT_ARG_NONE, NULL, OPT_STRIP_SLASHES, NULL, NULL },
 	{ "suffix", 'S', POPT_ARG_STRING, &arg, 'S', NULL, NULL },
+	{ "symbolic-link", 's', POPT_ARG_NONE, NULL, 's', NULL, NULL },
 	{ "target-directory", 't', POPT_ARG_STRING, &arg, 't', NULL, NULL },
-	{ "no-target-directory", 'T', POPT_ARG_NONE, NULL, 'T', NULL, NULL },
-	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
 	{ "update", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_UPDATE, NULL, NULL },
 	{ "verbose", 'v', POPT_ARG_NONE, NULL, 'v', NULL, NULL },
+	{ "keep-directory-symlink", 0, POPT_ARG_NONE, NULL, OPT_KEEP_DIR_SYMLINK, NULL, NULL },
+	{ "context", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_CONTEXT, NULL, NULL },
+	{ NULL, 'b', POPT_ARG_NONE, NULL, 'b', NULL, NULL },
+	{ NULL, 'd', POPT_ARG_NONE, NULL, 'd', NULL, NULL },
+	{ NULL, 'H', POPT_ARG_NONE, NULL, 'H', NULL, NULL },
+	{ NULL, 'p', POPT_ARG_NONE, NULL, 'p', NULL, NULL },
+	{ NULL, 'r', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
+	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
+	{ NULL, 'Z', POPT_ARG_NONE, NULL, 'Z', NULL, NULL },
+	/* zcp's own. */
 	{ "atomic", 0, POPT_ARG_NONE, NULL, OPT_ATOMIC, NULL, NULL },
 	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, NULL, NULL },
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, NULL, NULL },
 	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, NULL, NULL },
-	{ "debug", 0, POPT_ARG_NONE, NULL, OPT_DEBUG, NULL, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, NULL, NULL },
 	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, NULL, NULL },
 	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, NULL, NULL },
@@ -61,11 +84,6 @@ static const struct poptOption options[] = {
 	POPT_TABLEEND
 };
 
-/* Long options whose argument is optional: "--backup" alone must not
- * swallow the next word as popt would; it becomes "--backup=". */
-static const char *const optional_args[] = {
-	"--backup", "--preserve", "--reflink", "--update", "--stats", "--bench",
-};
 
 /* "clone, copy_range, ..." from the method table. */
 const char *opts_method_names(char *buf, size_t n)
@@ -91,13 +109,16 @@ static void usage(void)
 	      "SOURCE '-' reads standard input; DEST '-' writes standard output.\n"
 	      "\n"
 	      "  -a, --archive                same as -dR --preserve=all\n"
+	      "      --attributes-only        don't copy the file data, just the attributes\n"
 	      "      --backup[=CONTROL]       make a backup of each existing destination file\n"
 	      "  -b                           like --backup but does not accept an argument\n"
+	      "      --copy-contents          copy contents of special files when recursive\n"
 	      "  -d                           same as --no-dereference --preserve=links\n"
 	      "  -f, --force                  if a destination cannot be opened, remove it and try again\n"
 	      "  -i, --interactive            prompt before overwrite (overrides a previous -n)\n"
 	      "  -H                           follow command-line symbolic links in SOURCE\n"
 	      "  -L, --dereference            always follow symbolic links in SOURCE\n"
+	      "  -l, --link                   hard link files instead of copying\n"
 	      "  -n, --no-clobber             do not overwrite an existing file (overrides a previous -i)\n"
 	      "  -P, --no-dereference         never follow symbolic links in SOURCE\n"
 	      "  -p                           same as --preserve=mode,ownership,timestamps\n"
@@ -110,13 +131,22 @@ static void usage(void)
 	      "      --reflink[=WHEN]         clone (share extents): auto (default), always, never\n"
 	      "      --remove-destination     remove each existing destination before opening it\n"
 	      "      --sparse=WHEN            holes: auto (keep the source's), always, never\n"
+	      "      --strip-trailing-slashes  remove any trailing slashes from each SOURCE\n"
+	      "                                 argument\n"
 	      "  -S, --suffix=SUFFIX          override the usual backup suffix\n"
+	      "  -s, --symbolic-link          make symbolic links instead of copying\n"
 	      "  -t, --target-directory=DIRECTORY  copy all SOURCE arguments into DIRECTORY\n"
 	      "  -T, --no-target-directory    treat DEST as a normal file\n"
 	      "  -u                           same as --update=older\n"
-	      "      --update[=UPDATE]        all, none, or older (the default with no UPDATE):\n"
+	      "      --update[=UPDATE]        all, none, none-fail (an existing destination is\n"
+	      "                                 an error), or older (the default with no UPDATE):\n"
 	      "                                 replace only destinations older than the source\n"
 	      "  -v, --verbose                explain what is being done\n"
+	      "      --keep-directory-symlink  with -R --copy-contents, follow existing symlinks\n"
+	      "                                 to directories in the destination\n"
+	      "  -x, --one-file-system        stay on this file system\n"
+	      "  -Z, --context[=CTX]          accepted; no SELinux: nothing is set (a CTX is\n"
+	      "                                 warned about, as cp does)\n"
 	      "\n"
 	      "zcp's own:\n"
 	      "      --atomic                 write each file aside and rename it into place when\n"
@@ -168,13 +198,21 @@ static void bad_arg(const char *value, const char *option, const char *const *va
 static const char *const backup_words[] = { "none,off", "simple,never", "existing,nil",
 					    "numbered,t", NULL };
 
-/* Which word of the list is w; -1 when none is. */
+/* Which word of the list is w, as cp's argmatch: the exact word, or
+ * the one word w abbreviates; -1 when none is, -2 when w abbreviates more
+ * than one. */
 static int word_of(const char *w, const char *const *list)
 {
-	for (int i = 0; list[i]; i++)
+	size_t n = strlen(w);
+	int found = -1;
+
+	for (int i = 0; list[i]; i++) {
 		if (strcmp(w, list[i]) == 0)
 			return i;
-	return -1;
+		if (strncmp(w, list[i], n) == 0)
+			found = found == -1 ? i : -2;
+	}
+	return found;
 }
 
 static void preserve_list(struct cp_preserve *p, char *list, bool on)
@@ -184,7 +222,11 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 	char *save = NULL, *copy = util_xstrdup(list);
 
 	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		switch (word_of(w, words)) {
+		int k = word_of(w, words);
+
+		if (k < 0)
+			bad_arg(w, on ? "--preserve" : "--no-preserve", words, k == -2);
+		switch (k) {
 		case 0:
 			p->mode = on;
 			p->mode_off |= !on;
@@ -199,14 +241,29 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 			p->mode_off |= !on;
 			p->owner_must = p->xattr_must = false;
 			break;
-		default:
-			bad_arg(w, on ? "--preserve" : "--no-preserve",
-				(const char *const[]){ "mode", "timestamps", "ownership", "links",
-						       "context", "xattr", "all", NULL },
-				false);
 		}
 	}
 	free(copy);
+}
+
+/* "a//" is "a", "/" stays "/": cp's strip_trailing_slashes. */
+static void opts_strip_slashes(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = 0;
+}
+
+static bool opts_into_dir(const struct zcp_args *a, const char **ops, int n)
+{
+	struct stat st;
+
+	if (a->target)
+		return true;
+	if (a->o.no_target || n < 2)
+		return false;
+	return sys_fstatat(AT_FDCWD, ops[n - 1], &st, 0) == 0 && S_ISDIR(st.st_mode);
 }
 
 static int backup_default(void)
@@ -225,16 +282,14 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	struct cp_opts *o = &a->o;
 	/* Static: --help and --version exit with it still open (LeakSanitizer). */
 	static poptContext pc;
+	bool link_hard = false, link_symbolic = false, strip_slashes = false;
+	char *control = NULL;
 	int c;
 
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		for (size_t k = 0; k < sizeof(optional_args) / sizeof(optional_args[0]); k++)
-			if (strcmp(argv[i], optional_args[k]) == 0) {
-				char *s = util_xmalloc(strlen(argv[i]) + 2);
-				sprintf(s, "%s=", argv[i]);
-				argv[i] = s;
-			}
+	const char **given = argv;
 
+	words = longopt_translate(argc, argv, options, &argc);
+	argv = words;
 	pc = poptGetContext(util_program, argc, argv, options, 0);
 	/* popt allocates each string argument; what is kept is copied. */
 	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
@@ -246,13 +301,11 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			break;
 		case 'b': a->backup = true; break;
 		case OPT_BACKUP:
+			/* As cp: the last CONTROL counts, read after the
+			 * options' conflicts are checked. */
 			a->backup = true;
-			if (arg && *arg) {
-				a->backup_type = backup_parse(arg);
-				if (a->backup_type < 0)
-					bad_arg(arg, "backup type", backup_words,
-						a->backup_type == -2);
-			}
+			free(control);
+			control = arg && *arg ? util_xstrdup(arg) : NULL;
 			break;
 		case 'd': o->deref = DEREF_NEVER; o->preserve.links = true; break;
 		case 'f': o->force = true; break;
@@ -279,8 +332,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "auto", "always", "never", NULL };
 			int r = arg && *arg ? word_of(arg, w) : 1;
 			if (r < 0)
-				bad_arg(arg, "--reflink", (const char *const[]){ "auto", "always", "never", NULL },
-					false);
+				bad_arg(arg, "--reflink", w, r == -2);
 			o->reflink = r == 0 ? REFLINK_AUTO : r == 1 ? REFLINK_ALWAYS : REFLINK_NEVER;
 			break;
 		}
@@ -289,25 +341,44 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "never", "auto", "always", NULL };
 			int s = word_of(arg, w);
 			if (s < 0)
-				bad_arg(arg, "--sparse", (const char *const[]){ "never", "auto", "always", NULL },
-					false);
+				bad_arg(arg, "--sparse", w, s == -2);
 			o->sparse = s == 0 ? SPARSE_NEVER : s == 1 ? SPARSE_AUTO : SPARSE_ALWAYS;
 			break;
 		}
-		case 'S': a->backup = true; o->suffix = util_xstrdup(arg); break;
+		case 'S':
+			/* As cp: an empty suffix, or one with a '/', is '~'. */
+			a->backup = true;
+			free(suffix);
+			suffix = *arg && !strchr(arg, '/') ? util_xstrdup(arg) : NULL;
+			o->suffix = suffix ? suffix : "~";
+			break;
 		case 't': a->target = util_xstrdup(arg); break;
 		case 'T': o->no_target = true; break;
 		case 'u': o->update = UPDATE_OLDER; break;
 		case OPT_UPDATE: {
-			static const char *const w[] = { "all", "none", "older", NULL };
-			int u = arg && *arg ? word_of(arg, w) : 2;
+			static const char *const w[] = { "all", "none", "none-fail", "older", NULL };
+			static const enum cp_update u_of[] = { UPDATE_ALL, UPDATE_NONE,
+							       UPDATE_NONE_FAIL, UPDATE_OLDER };
+			int u = arg && *arg ? word_of(arg, w) : 3;
 			if (u < 0)
-				bad_arg(arg, "--update", (const char *const[]){ "all", "none", "older", NULL },
-					false);
-			o->update = u == 0 ? UPDATE_ALL : u == 1 ? UPDATE_NONE : UPDATE_OLDER;
+				bad_arg(arg, "--update", w, u == -2);
+			o->update = u_of[u];
 			break;
 		}
 		case 'v': o->verbose = true; break;
+		case OPT_ATTR_ONLY: o->attr_only = true; break;
+		case OPT_COPY_CONTENTS: o->copy_contents = true; break;
+		case 'l': o->link = LINK_HARD; link_hard = true; break;
+		case 's': o->link = LINK_SYMBOLIC; link_symbolic = true; break;
+		case 'x': o->one_fs = true; break;
+		case OPT_STRIP_SLASHES: strip_slashes = true; break;
+		case OPT_KEEP_DIR_SYMLINK: o->keep_dir_symlink = true; break;
+		case 'Z': break;	/* no SELinux here: nothing to set, as cp */
+		case OPT_CONTEXT:
+			if (arg && *arg)
+				util_error(0, "warning: ignoring --context; "
+					      "it requires an SELinux-enabled kernel");
+			break;
 		case OPT_METHOD: {
 			const char *bad = NULL;
 			char *list = util_xstrdup(arg);
@@ -364,6 +435,28 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			util_usage_error("invalid option -- '%s'", bad + 1);
 		exit(1);
 	}
+	if (link_hard && link_symbolic) {
+		util_usage_error("cannot make both hard and symbolic links");
+		exit(1);
+	}
+	/* As cp: --backup=none counts as --backup here. */
+	if (a->backup && o->interactive == ASK_NEVER_OVERWRITE) {
+		util_usage_error("options --backup and --no-clobber are mutually exclusive");
+		exit(1);
+	}
+	if (a->backup && o->update == UPDATE_NONE_FAIL) {
+		util_usage_error("--backup is mutually exclusive with -n or --update=none-fail");
+		exit(1);
+	}
+	if (control) {
+		a->backup_type = backup_parse(control);
+		if (a->backup_type < 0)
+			bad_arg(control, "backup type", backup_words, a->backup_type == -2);
+		free(control);
+	}
+	/* As cp: -l follows symlinks unless told otherwise, even with -r. */
+	if (o->deref == DEREF_UNSET && o->link == LINK_HARD)
+		o->deref = DEREF_ALWAYS;
 	/* Keep the operands: poptFreeContext would take them with it. */
 	const char **rest = poptGetArgs(pc);
 	int n = 0;
@@ -380,7 +473,14 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	for (int i = 0; i < n; i++)
 		ops[i] = util_xstrdup(rest[i]);
 	ops[n] = NULL;
+	/* cp strips the SOURCE operands only, and only when it copies them
+	 * into a directory (-t, or a last operand that is one). */
+	if (strip_slashes && opts_into_dir(a, ops, n))
+		for (int i = 0; i < (a->target ? n : n - 1); i++)
+			opts_strip_slashes((char *)ops[i]);
 	poptFreeContext(pc);
+	longopt_free(words, given);
+	words = NULL;
 	a->ops = ops;
 	a->nops = n;
 }

@@ -224,7 +224,13 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 	f->anc = (struct cp_ancestor){ .dev = f->d.sst.st_dev, .ino = f->d.sst.st_ino,
 				       .up = ctx->ancestors };
 	ctx->ancestors = &f->anc;
-	f->ret = f->d.src_fd < 0 ? f->d.src_fd : walk_read(f->d.src_fd, &f->list, t->wb);
+	/* -x: a directory on another file system than its parent is made,
+	 * as cp makes it, and left empty. */
+	f->list = (struct walk_list){ 0 };
+	if (ctx->o->one_fs && f->anc.up && f->anc.up->dev != f->anc.dev)
+		f->ret = 0;
+	else
+		f->ret = f->d.src_fd < 0 ? f->d.src_fd : walk_read(f->d.src_fd, &f->list, t->wb);
 	if (f->ret && f->d.src_fd >= 0)
 		util_error(f->ret, "cannot access %s", util_quote(s->path));
 	t->v[t->n++] = f;

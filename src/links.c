@@ -1,0 +1,73 @@
+/* links.c: cp -l and cp -s. The link is made where the copy would be,
+ * after cp's checks of the destination (same file, -n, -u, -i, -b). */
+#include "links.h"
+#include "sys.h"
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Is dst's directory the current one? A relative symlink made elsewhere
+ * would point somewhere else, so cp refuses it. */
+static bool links_in_cwd(const char *dst)
+{
+	const char *slash = strrchr(dst, '/');
+	struct stat dot, parent;
+	char *dir;
+	bool in;
+
+	if (!slash)
+		return true;
+	dir = slash == dst ? util_xstrdup("/") : strndup(dst, (size_t)(slash - dst));
+	if (!dir)
+		return false;
+	/* As cp: if either cannot be stat'ed, the link is tried anyway. */
+	in = strcmp(dir, ".") == 0 || sys_fstatat(AT_FDCWD, ".", &dot, 0) ||
+	     sys_fstatat(AT_FDCWD, dir, &parent, 0) ||
+	     (dot.st_dev == parent.st_dev && dot.st_ino == parent.st_ino);
+	free(dir);
+	return in;
+}
+
+/* cp's quotef: a name that needs no quoting is printed as it is. */
+static const char *links_quotef(const char *name)
+{
+	const char *q = util_quote(name);
+
+	return q[0] == '\'' && strlen(q) == strlen(name) + 2 ? name : q;
+}
+
+static int links_try(const struct cp_ctx *ctx, const struct cp_path *src,
+		     const struct cp_path *dst, bool follow)
+{
+	if (ctx->o->link == LINK_SYMBOLIC)
+		return sys_symlinkat(src->path, dst->dirfd, dst->name);
+	return sys_linkat(src->dirfd, src->name, dst->dirfd, dst->name,
+			  follow ? AT_SYMLINK_FOLLOW : 0);
+}
+
+int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+	       bool follow)
+{
+	const struct cp_opts *o = ctx->o;
+	bool symbolic = o->link == LINK_SYMBOLIC;
+	int err;
+
+	if (symbolic && src->path[0] != '/' && !links_in_cwd(dst->path)) {
+		util_error(0, "%s: can make relative symbolic links only in current directory",
+			   links_quotef(dst->path));
+		return -EINVAL;
+	}
+	err = links_try(ctx, src, dst, follow);
+	/* -f: what is in the way goes, as cp's force_linkat does. */
+	if (err == -EEXIST && o->force && sys_unlinkat(dst->dirfd, dst->name, 0) == 0) {
+		if (o->verbose)
+			printf("removed %s\n", util_quote(dst->path));
+		err = links_try(ctx, src, dst, follow);
+	}
+	if (err)
+		util_error(err, "cannot create %s link %s to %s", symbolic ? "symbolic" : "hard",
+			   util_quote(dst->path), util_quote(src->path));
+	return err;
+}
