@@ -9,6 +9,9 @@ ZCP=$PWD/zcp
 ROUNDS=${ROUNDS:-9}
 SIZE_MB=${SIZE_MB:-1024}
 FILES=${FILES:-10000}
+# SECTIONS: which parts to run (default all): large, tree, methods, safety.
+SECTIONS=${SECTIONS:-large tree methods safety}
+want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 out=bench/results/$(date -u +%Y-%m-%dT%H%M).txt
 mkdir -p bench/results
 work=$(mktemp -d /tmp/zcp-bench.XXXXXX)
@@ -54,11 +57,13 @@ compare() {
 {
 echo "# zcp bench, $(date -u +%Y-%m-%dT%H:%MZ), $(uname -r), $(nproc) cores"
 echo "# rounds: $ROUNDS, alternated; ratio > 1: zcp faster. File: $SIZE_MB MiB, cached."
+echo "# sections: $SECTIONS; files: $FILES; load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 big=$work/big
 head -c $((SIZE_MB << 20)) /dev/urandom >"$big"
 cat "$big" >/dev/null
 
+if want large; then
 echo "## one large file, ext4 -> ext4"
 compare "zcp vs cp" "$work/o" "$ZCP $big $work/o" "cp $big $work/o"
 compare "zcp vs cat" "$work/o" "$ZCP $big $work/o" "cat $big > $work/o"
@@ -76,7 +81,8 @@ echo
 echo "## one large file to a pipe"
 compare "zcp - | cat vs cat | cat" "$work/none" "$ZCP $big - | cat >/dev/null" "cat $big | cat >/dev/null"
 echo
-echo "## $FILES files of 4 KiB, tmpfs -> tmpfs"
+fi
+if want tree || want safety; then
 mkdir -p "$tmpfs/tree"
 for ((d = 0; d < 100; d++)); do
 	mkdir "$tmpfs/tree/d$d"
@@ -84,8 +90,25 @@ for ((d = 0; d < 100; d++)); do
 		head -c 4096 /dev/urandom >"$tmpfs/tree/d$d/f$f"
 	done
 done
+fi
+if want tree; then
+echo "## $FILES files of 4 KiB, tmpfs -> tmpfs"
 compare "zcp -r vs cp -r" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" "cp -r $tmpfs/tree $tmpfs/t2"
 echo
+fi
+if want safety; then
+# What the safety options cost: the "other" command is zcp with the
+# option, so the ratio is the option's price (1.00x: free).
+echo "## the cost of --atomic and --fsync (other = zcp with the option)"
+compare "zcp vs zcp --atomic, large file ext4" "$work/o" "$ZCP $big $work/o" "$ZCP --atomic $big $work/o"
+compare "zcp -r vs zcp -r --atomic, tree tmpfs" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" \
+	"$ZCP -r --atomic $tmpfs/tree $tmpfs/t2"
+compare "zcp vs zcp --fsync, large file ext4" "$work/o" "$ZCP $big $work/o" "$ZCP --fsync $big $work/o"
+compare "zcp -r vs zcp -r --fsync, tree tmpfs -> ext4" "$work/t2" "$ZCP -r $tmpfs/tree $work/t2" \
+	"$ZCP -r --fsync $tmpfs/tree $work/t2"
+echo
+fi
+if want methods; then
 echo "## zcp's methods against each other (zcp --bench, $ROUNDS rounds alternated)"
 echo "### ext4 -> ext4"
 "$ZCP" --bench="$ROUNDS" "$big" "$work/o"
@@ -94,6 +117,8 @@ echo "### ext4 -> tmpfs"
 echo "### tmpfs -> tmpfs"
 cp "$big" "$tmpfs/big"
 "$ZCP" --bench="$ROUNDS" "$tmpfs/big" "$tmpfs/o"
+fi
 } | tee "$out"
-cp "$out" bench/results/latest.txt
+# latest.txt is the last full run; a run of some sections keeps its own file.
+[ "$SECTIONS" = "large tree methods safety" ] && cp "$out" bench/results/latest.txt
 echo "results: $out"
