@@ -30,19 +30,24 @@ static bool longopt_same(const struct poptOption *a, const struct poptOption *b)
 	       longopt_arg_optional(a) == longopt_arg_optional(b);
 }
 
-/* The entry for "--word" (word up to len), in getopt's way; exits on an
- * ambiguous or unknown word. */
-static const struct poptOption *longopt_find(const struct poptOption *table, const char *word,
-					     size_t len, const char *whole)
+const char longopt_own[] = "zcp's own";
+
+static bool longopt_is_own(const struct poptOption *o)
+{
+	return o->descrip == longopt_own;
+}
+
+/* The entry that "--word" abbreviates among cp's options (own false) or
+ * zcp's (own true); NULL if none; exits with getopt's words if several. */
+static const struct poptOption *longopt_match(const struct poptOption *table, const char *word,
+					      size_t len, const char *whole, bool own)
 {
 	const struct poptOption *found = NULL;
 	bool ambiguous = false;
 
 	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++) {
-		if (!o->longName || strncmp(o->longName, word, len) != 0)
+		if (!o->longName || longopt_is_own(o) != own || strncmp(o->longName, word, len) != 0)
 			continue;
-		if (strlen(o->longName) == len)
-			return o;
 		if (!found)
 			found = o;
 		else if (!longopt_same(found, o))
@@ -54,12 +59,32 @@ static const struct poptOption *longopt_find(const struct poptOption *table, con
 		fflush(stdout);
 		fprintf(stderr, "%s: option '%s' is ambiguous; possibilities:", util_program, whole);
 		for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++)
-			if (o->longName && strncmp(o->longName, word, len) == 0 &&
+			if (o->longName && longopt_is_own(o) == own &&
+			    strncmp(o->longName, word, len) == 0 &&
 			    (o == found || !longopt_same(found, o)))
 				fprintf(stderr, " '--%s'", o->longName);
 		fprintf(stderr, "\nTry '%s --help' for more information.\n", util_program);
 		exit(1);
 	}
+	return found;
+}
+
+/* The entry for "--word" (word up to len), in getopt's way: an exact name
+ * first; then an abbreviation of cp's options, as cp reads it, so that a
+ * script written for cp means the same (--b is --backup, not ambiguous
+ * with --bench); zcp's own only where no cp option matches. Exits on an
+ * ambiguous or unknown word. */
+static const struct poptOption *longopt_find(const struct poptOption *table, const char *word,
+					     size_t len, const char *whole)
+{
+	const struct poptOption *found;
+
+	for (const struct poptOption *o = table; o->longName || o->shortName || o->arg; o++)
+		if (o->longName && strlen(o->longName) == len && strncmp(o->longName, word, len) == 0)
+			return o;
+	found = longopt_match(table, word, len, whole, false);
+	if (!found)
+		found = longopt_match(table, word, len, whole, true);
 	if (!found) {
 		util_usage_error("unrecognized option '%s'", whole);
 		exit(1);

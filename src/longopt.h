@@ -16,6 +16,10 @@
  * getopt's words and exits with status 1. Returns a new argv (malloc'd,
  * NULL-terminated; its words are argv's or malloc'd) and sets *argc_out.
  */
+/* The descrip of a table entry that is zcp's own, not cp's: such an option
+ * is abbreviated only where no cp option matches. */
+extern const char longopt_own[];
+
 const char **longopt_translate(int argc, const char **argv, const struct poptOption *table,
 			       int *argc_out);
 

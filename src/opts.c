@@ -71,16 +71,16 @@ static const struct poptOption options[] = {
 	{ NULL, 'r', POPT_ARG_NONE, NULL, 'R', NULL, NULL },
 	{ NULL, 'u', POPT_ARG_NONE, NULL, 'u', NULL, NULL },
 	{ NULL, 'Z', POPT_ARG_NONE, NULL, 'Z', NULL, NULL },
-	/* zcp's own. */
-	{ "atomic", 0, POPT_ARG_NONE, NULL, OPT_ATOMIC, NULL, NULL },
-	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, NULL, NULL },
-	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, NULL, NULL },
-	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, NULL, NULL },
-	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, NULL, NULL },
-	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, NULL, NULL },
-	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, NULL, NULL },
 	{ "help", 0, POPT_ARG_NONE, NULL, OPT_HELP, NULL, NULL },
 	{ "version", 0, POPT_ARG_NONE, NULL, OPT_VERSION, NULL, NULL },
+	/* zcp's own: abbreviated only where no cp option matches (longopt.c). */
+	{ "atomic", 0, POPT_ARG_NONE, NULL, OPT_ATOMIC, longopt_own, NULL },
+	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, longopt_own, NULL },
+	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, longopt_own, NULL },
+	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, longopt_own, NULL },
+	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, longopt_own, NULL },
+	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, longopt_own, NULL },
+	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, longopt_own, NULL },
 	POPT_TABLEEND
 };
 

@@ -29,8 +29,8 @@ SIZES = [0, 1, 4095, 4096, 4097]
 # cp 9.1's options (this machine's oracle). Not drawn, and why:
 #   --update=WORD, --keep-directory-symlink, --debug: cp 9.1 lacks them
 #     (9.5's none-fail and keep-directory-symlink are in cp_options.bats);
-#   abbreviations that also abbreviate one of zcp's own options (--st,
-#     --d, --e...): ambiguous in zcp, listed in README's differences;
+#   abbreviations that cp 9.2+ shares with --debug (--d, --de): ambiguous
+#     in zcp as in cp 9.2, listed in README's differences;
 #   --preserve=context: cp refuses it without SELinux, zcp ignores it
 #     (README's differences).
 OPTIONS = [

@@ -41,6 +41,15 @@ fixture() {
 	[ -f "$T/z/b-x" ]
 }
 
+@test "cp's options first: --b is --backup, --st is --strip-trailing-slashes (not zcp's --bench, --stats)" {
+	same --b=simple a b
+	[ -f "$T/z/b~" ]
+	same --st -t e a/
+	[ "$CRC" -eq 0 ]
+	same --ex a c
+	[ "$CRC" -eq 1 ]
+}
+
 @test "an exact name wins over the longer names it abbreviates" {
 	# --update is also a prefix of nothing else, --no-preserve and --preserve:
 	# "--pre" abbreviates --preserve only.
