@@ -152,8 +152,10 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 			return 1;
 		if (!same_inode(&s, &d))
 			return 1;
+		/* -l onto the same file: nothing to do, unless the destination
+		 * is a symlink to it, which the link is then tried over. */
 		if (o->link == LINK_HARD)
-			return 2;
+			return S_ISLNK(dst_l.st_mode) ? 1 : 2;
 	}
 	return 0;
 }

@@ -1013,6 +1013,14 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 	oracle_failed "failed to get attributes of 'f'"
 }
 
+@test "-dl and -dfl onto a symlink to the source: the link is tried over it" {
+	both 'echo x >foo; ln -s foo symlink' -dl foo symlink
+	oracle_failed "cannot create hard link"
+	rm -rf "$T/c" "$T/z"
+	both 'echo x >foo; ln -s foo symlink' -dfl foo symlink
+	oracle_ok
+}
+
 @test "zcp -a /usr/share/doc gives what cp -a gives" {
 	[ -d /usr/share/doc ] || skip "no /usr/share/doc"
 	mkdir c z
