@@ -97,6 +97,10 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 
 	if (!name)
 		return -ENOMEM;
+	if (strcmp(name, dst->name) == 0) {	/* no suffix: never over itself */
+		free(name);
+		return -EINVAL;
+	}
 	/* keep: a second name for the file, which stays where it is until
 	 * the copy replaces it in one rename; where the file system has no
 	 * hard links, the rename of old. A backup that exists is replaced,

@@ -244,7 +244,10 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 	/* Links and special files are made anew, never written through; nor
 	 * is a destination with other names when links are kept. */
 	bool recreate = !S_ISREG(sst->st_mode) && (!cp_as_regular(o) || S_ISLNK(sst->st_mode));
-	if (o->remove_dest || recreate || (o->preserve.links && dlst->st_nlink > 1)) {
+	/* --attributes-only changes what is there, never replaces it unless
+	 * told to (cp's "cannot create symbolic link ...: File exists"). */
+	if (o->remove_dest ||
+	    (!o->attr_only && (recreate || (o->preserve.links && dlst->st_nlink > 1)))) {
 		if (o->dry_run || atomic)
 			return 0;
 		err = sys_unlinkat(dst->dirfd, dst->name, 0);
@@ -317,6 +320,22 @@ static int cp_link_skipped(struct cp_ctx *ctx, const struct stat *sst, const str
 	if (!err && replaced && ctx->o->verbose)
 		printf("removed %s\n", util_quote(dst->path));
 	return err < 0 ? err : 0;
+}
+
+/* Would the backup of dst land on the source itself (cp -b d~ d)? */
+static bool cp_backup_is_source(const struct cp_opts *o, const struct cp_path *src,
+				const struct stat *sst, const struct cp_path *dst)
+{
+	char *name;
+	struct stat st;
+	bool is;
+
+	if (!src->name)
+		return false;
+	name = backup_name(o, dst->dirfd, dst->name);
+	is = name && sys_fstatat(dst->dirfd, name, &st, 0) == 0 && same_inode(&st, sst);
+	free(name);
+	return is;
 }
 
 /* Copied as data: a regular file, or what a special file gives without
@@ -488,6 +507,20 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			goto out_close_src;
 		}
 	}
+	if (exists && o->backup != BACKUP_OFF && cp_backup_is_source(o, src, &sst, dst)) {
+		util_error(0, "backing up %s might destroy source;  %s not copied",
+			   util_quote(dst->path), util_quote(src->path));
+		err = -EEXIST;
+		goto out_close_src;
+	}
+	/* A backup or removal takes the destination away: only once a
+	 * method is known to be able to fill its place. */
+	if (data && exists && !o->atomic &&
+	    (o->remove_dest || o->backup != BACKUP_OFF || (o->preserve.links && dlst.st_nlink > 1))) {
+		err = create_data_check(ctx, src, &sst, src_fd, dst);
+		if (err)
+			goto out_close_src;
+	}
 	if (exists) {
 		err = cp_replace(ctx, &sst, dst, &dlst, &gone, &backup);
 		if (err)
@@ -561,6 +594,17 @@ out_close_src:
 	return err;
 }
 
+static void cp_parents_add(struct cp_parents *p, char *path, const struct stat *st,
+			   bool restore)
+{
+	p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
+	if (!p->v) {
+		util_error(-ENOMEM, "memory exhausted");
+		exit(1);
+	}
+	p->v[p->n++] = (struct cp_parent){ .path = path, .st = *st, .restore = restore };
+}
+
 int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 		    struct cp_parents *p)
 {
@@ -583,8 +627,14 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 				err = -ENOTDIR;
 				break;
 			}
+			/* As cp -p: a directory that was there gets the source's
+			 * attributes too, once the copy is done. */
+			if ((o->preserve.mode || o->preserve.owner || o->preserve.times) &&
+			    sys_fstatat(AT_FDCWD, s, &sst, 0) == 0 && S_ISDIR(sst.st_mode))
+				cp_parents_add(p, dst, &sst, false);
+			else
+				free(dst);
 			*slash = '/';
-			free(dst);
 			continue;
 		}
 		err = sys_fstatat(AT_FDCWD, s, &sst, 0);
@@ -608,18 +658,12 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 		/* Ours to fill: writable and searchable until the copy is done. */
 		if ((st.st_mode & S_IRWXU) != S_IRWXU)
 			sys_fchmodat(AT_FDCWD, dst, (st.st_mode & 07777) | S_IRWXU);
-		p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
-		if (!p->v) {
-			util_error(-ENOMEM, "memory exhausted");
-			exit(1);
+		if (!o->preserve.mode && (st.st_mode & S_IRWXU) != S_IRWXU) {
+			sst.st_mode = st.st_mode;	/* put back what mkdir gave */
+			cp_parents_add(p, dst, &sst, true);
+		} else {
+			cp_parents_add(p, dst, &sst, false);
 		}
-		p->v[p->n++] = (struct cp_parent){
-			.path = dst,
-			.st = sst,
-			.restore = !o->preserve.mode && (st.st_mode & S_IRWXU) != S_IRWXU,
-		};
-		if (p->v[p->n - 1].restore)
-			p->v[p->n - 1].st.st_mode = st.st_mode;
 		*slash = '/';
 	}
 	free(s);

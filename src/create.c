@@ -23,8 +23,8 @@ static const char *create_method_list(const struct plan *p, char *buf, size_t n)
 }
 
 /* Report a failed data copy in cp's words: which side failed, if known. */
-static void create_data_error(const struct cp_ctx *ctx, const struct copy_job *job,
-			      const struct plan *plan, int used, int err)
+void create_data_error(const struct cp_ctx *ctx, const struct copy_job *job,
+		       const struct plan *plan, int used, int err)
 {
 	char names[256];
 
@@ -102,8 +102,8 @@ void create_src_error(const struct cp_path *src, int err)
 
 /* --atomic replaces a regular file by rename: not a device or a fifo,
  * which are written into, nor a symlink, unless it is to go anyway. */
-static int create_atomic_ok(const struct cp_opts *o, const struct cp_path *dst,
-			    const struct stat *dlst)
+int create_atomic_ok(const struct cp_opts *o, const struct cp_path *dst,
+		     const struct stat *dlst)
 {
 	if (!o->atomic || !dlst || S_ISREG(dlst->st_mode) ||
 	    (S_ISLNK(dlst->st_mode) && o->remove_dest))
@@ -124,6 +124,62 @@ static void create_atomic_inherit(const struct cp_opts *o, int fd, const struct 
 	if (!o->preserve.mode && !o->preserve.mode_off &&
 	    (now->st_mode & 07777) != (dlst->st_mode & 07777))
 		sys_fchmod(fd, dlst->st_mode & 07777);
+}
+
+/*
+ * Before -b or --remove-destination takes an existing destination away:
+ * can any method copy into the regular file that will take its place, on
+ * its directory's file system? Decided as the copy will decide it, from a
+ * look at the directory (O_PATH). 0, or -errno after cp's message.
+ */
+int create_data_check(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		      int src_fd, const struct cp_path *dst)
+{
+	const struct cp_opts *o = ctx->o;
+	const char *slash = strrchr(dst->name, '/');
+	char *dir = slash ? strndup(dst->name, (size_t)(slash - dst->name) + 1) : NULL;
+	struct copy_job job;
+	struct plan plan;
+	struct stat st;
+	int dfd, err;
+
+	dfd = sys_openat(dst->dirfd, dir ? dir : ".", O_PATH | O_DIRECTORY, 0);
+	free(dir);
+	if (dfd < 0)
+		return 0;	/* the copy itself will say what is wrong */
+	err = sys_fstat(dfd, &st);
+	if (err)
+		goto out_close;
+	/* What open(O_CREAT) would make there: an empty regular file. */
+	st.st_mode = S_IFREG | 0600;
+	st.st_size = st.st_blocks = 0;
+	err = exec_job_init(&job,
+			    &(struct exec_end){ .fd = src_fd, .path = src->path, .st = sst,
+						.inherited = !src->name },
+			    &(struct exec_end){ .fd = dfd, .path = dst->path, .st = &st, .is_new = true },
+			    o->sparse, o->reflink == REFLINK_ALWAYS, o->reflink == REFLINK_NEVER);
+	if (!err && (err = exec_plan(&job, &plan, &o->order)) != 0) {
+		explain_file(o, &job, &plan, -1);
+		create_data_error(ctx, &job, &plan, -1, err);
+	} else {
+		err = 0;
+	}
+out_close:
+	sys_close(dfd);
+	return err;
+}
+
+/* The first method that writes is about to: an existing destination is
+ * emptied now, not before (a clone replaces it whole, or fails and
+ * leaves it as it was). */
+static int create_begin(struct copy_job *job, void *arg)
+{
+	struct dest *d = arg;
+	int err = dest_begin(d, job->dst.kind == KIND_REGULAR);
+
+	if (!err && d->truncated)
+		job->dst.st.st_size = job->dst.st.st_blocks = 0;
+	return err;
 }
 
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
@@ -153,7 +209,8 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 			return err;
 		}
 		if (err) {
-			util_error(err, "cannot create regular file %s", util_quote(dst->path));
+			util_error(err, d.remove_failed ? "cannot remove %s" : "cannot create regular file %s",
+				   util_quote(dst->path));
 			return err;
 		}
 	}
@@ -172,14 +229,9 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	/* Decide before destroying: a pair no method can serve leaves an
 	 * existing destination as it was. */
 	err = exec_plan(&job, &plan, &o->order);
-	if (!err && dst->name) {
-		err = dest_begin(&d, job.dst.kind == KIND_REGULAR);
-		if (err) {
-			util_error(err, "cannot truncate %s", util_quote(dst->path));
-			goto out_abort;
-		}
-		if (d.truncated)
-			job.dst.st.st_size = job.dst.st.st_blocks = 0;
+	if (dst->name) {
+		job.begin = create_begin;
+		job.begin_arg = &d;
 	}
 	if (!err)
 		err = exec_run(&job, &plan, &used);
@@ -197,7 +249,9 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	}
 	if (made)
 		*made = job.dst.st;
-	if (o->atomic && dlst)
+	/* Not from a symlink it replaces (--remove-destination): its mode
+	 * and owner are the link's, not a file's. */
+	if (o->atomic && dlst && S_ISREG(dlst->st_mode))
 		create_atomic_inherit(o, d.fd, dlst, &job.dst.st);
 	{
 		struct meta_node ms = { .fd = src_fd, .path = src->path };

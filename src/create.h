@@ -10,6 +10,17 @@
  * that file; the fd, or -errno for create_src_error to tell. */
 int create_open_src(const struct cp_path *src, struct stat *sst, bool follow);
 void create_src_error(const struct cp_path *src, int err);
+/* A failed data copy in cp's words (used < 0: no method could start). */
+void create_data_error(const struct cp_ctx *ctx, const struct copy_job *job,
+		       const struct plan *plan, int used, int err);
+/* --atomic's refusals (a device, a fifo, a symlink DEST): 0, or -errno
+ * after a message. */
+int create_atomic_ok(const struct cp_opts *o, const struct cp_path *dst,
+		     const struct stat *dlst);
+/* Before a backup or removal takes dst away: can a method copy into the
+ * file that replaces it? 0, or -errno after cp's message. */
+int create_data_check(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		      int src_fd, const struct cp_path *dst);
 /* Copy the data of src_fd (opened by create_open_src); dst->name NULL
  * means standard output; dlst the existing destination. The caller
  * closes src_fd. *made (if not NULL) gets the destination's stat. */

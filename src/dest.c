@@ -4,6 +4,7 @@
 #include "sys.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,10 +37,14 @@ static char *dest_tmp_name(const char *name)
 
 	for (int i = 0; rnd && i < 8; i++)
 		x ^= (unsigned long long)rnd[i] << (8 * i);
+	/* A name near NAME_MAX has no room for the decoration: ".zcpXXXXXXXX". */
+	if (strlen(base) + 14 > NAME_MAX)
+		base = "";
 	len = (dir ? strlen(dir) + 1 : 0) + strlen(base) + 32;
 	out = util_xmalloc(len);
-	snprintf(out, len, "%s%s.%s.zcp%08llx", dir ? dir : "",
-		 dir ? (strcmp(dir, "/") == 0 ? "" : "/") : "", base, x & 0xffffffffull);
+	snprintf(out, len, "%s%s.%s%szcp%08llx", dir ? dir : "",
+		 dir ? (strcmp(dir, "/") == 0 ? "" : "/") : "", base, *base ? "." : "",
+		 x & 0xffffffffull);
 	free(dir);
 	return out;
 }
@@ -83,7 +88,7 @@ int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 	      const struct dest_how *how)
 {
 	size_t len = strlen(name);
-	int fd;
+	int fd, err;
 
 	*d = (struct dest){ .dirfd = dirfd, .name = name, .path = path, .fd = -1, .slot = -1,
 			    .verbose = how->verbose };
@@ -104,9 +109,15 @@ int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 		}
 		if (fd == -ENOENT && how->link)
 			return fd;	/* not through a dangling symlink, -f or not */
-		/* -f: a destination that cannot be opened is removed first. */
-		if (!how->force || sys_unlinkat(dirfd, name, 0) < 0)
+		/* -f: a destination that cannot be opened is removed first;
+		 * if that fails too, cp tells the removal. */
+		if (!how->force)
 			return fd;
+		err = sys_unlinkat(dirfd, name, 0);
+		if (err) {
+			d->remove_failed = true;
+			return err;
+		}
 		if (how->verbose)
 			printf("removed %s\n", util_quote(path));
 	}

@@ -29,6 +29,7 @@ struct dest {
 	bool replace;		/* --atomic over an existing name */
 	bool truncated;		/* an existing file emptied for the copy */
 	bool verbose;		/* -v: say "removed" for a file -f removed */
+	bool remove_failed;	/* dest_open failed removing it (-f): cp says "cannot remove" */
 	int slot;		/* in the inflight table */
 	char *tmp;		/* DEST_TMPFILE, DEST_TMPNAME: the name it goes by */
 };

@@ -2,6 +2,7 @@
  * through an O_PATH descriptor, a missing one through the directory it
  * would be made in, whose file system it would be made on. */
 #include "dryrun.h"
+#include "create.h"
 #include "explain.h"
 #include "sys.h"
 #include "tree.h"
@@ -114,9 +115,19 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 		goto out_close_dst;
 	exec_copy(&job, &plan, &eo, &used);
 	explain_file(o, &job, &plan, -1);
+	/* As the real copy would: no method for the pair is its failure. */
+	if (plan_next(&plan, -1) < 0) {
+		create_data_error(ctx, &job, &plan, -1, -ENOTSUP);
+		err = -ENOTSUP;
+		goto out_told;
+	}
+	err = create_atomic_ok(o, dst, dlst);
+	if (err)
+		goto out_told;
 out_close_dst:
 	if (err)
 		util_error(err, "cannot plan the copy of %s", util_quote(src->path));
+out_told:
 	if (dst->name && dst_fd != dst->dirfd)
 		sys_close(dst_fd);
 out_close_src:

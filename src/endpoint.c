@@ -59,6 +59,11 @@ const char *endpoint_fs_name(long fs_type)
 	return f ? f->name : "unknown file system";
 }
 
+bool endpoint_fs_known(long fs_type)
+{
+	return fs_lookup(fs_type) != NULL;
+}
+
 bool endpoint_fs_reflinks(long fs_type)
 {
 	const struct fs_info *f = fs_lookup(fs_type);

@@ -35,6 +35,8 @@ int endpoint_classify(struct endpoint *e);
 
 const char *endpoint_kind_name(enum node_kind k);
 const char *endpoint_fs_name(long fs_type);
+/* Is this file system type in the table? */
+bool endpoint_fs_known(long fs_type);
 /* Can FICLONE share extents on this file system type? */
 bool endpoint_fs_reflinks(long fs_type);
 /* The rules the methods share: NULL when the end is fit, else the reason. */

@@ -135,6 +135,16 @@ int exec_run(struct copy_job *job, struct plan *plan, int *used)
 		job->written = 0;
 		job->src.off = src_off;
 		job->dst.off = dst_off;
+		if (job->begin && !(s->m->flags & METHOD_WHOLE_FILE)) {
+			err = job->begin(job, job->begin_arg);
+			job->begin = NULL;
+			if (err) {
+				job->err_side = JOB_ERR_WRITE;
+				s->err = err;
+				*used = i;
+				return err;
+			}
+		}
 		err = exec_method(job, s->m);
 		if (!err) {
 			s->state = STEP_USED;

@@ -2,7 +2,8 @@
  *
  * The handlers are installed when the first file is registered, so a run
  * that copies nothing makes no rt_sigaction calls; a signal that was
- * ignored when zcp started (nohup, a background job) stays ignored. The
+ * ignored when zcp started (nohup, a background job) stays ignored.
+ * SIGXFSZ is ignored then: the file size limit becomes an error (EFBIG). The
  * handler only reads the table, calls unlinkat or ftruncate (both
  * async-signal-safe), restores the default action and raises the signal
  * again, so the shell sees zcp die of it (128+n).
@@ -68,6 +69,10 @@ static void inflight_install(void)
 		if (sys_sigaction(fatal[i], &sa, &old) == 0 && old.sa_handler == SIG_IGN)
 			sys_sigaction(fatal[i], &old, NULL);
 	}
+	/* ulimit -f: a write past the limit fails with EFBIG, which the copy
+	 * reports and undoes, instead of SIGXFSZ killing zcp mid-file. */
+	sa.sa_handler = SIG_IGN;
+	sys_sigaction(SIGXFSZ, &sa, NULL);
 }
 
 int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo)

@@ -25,6 +25,11 @@ struct copy_job {
 	uint64_t moved;		/* bytes the running method has taken from the source */
 	uint64_t written;	/* bytes the running method has put in the destination */
 	enum job_err_side err_side;
+	/* Called once, before the first method that writes into the
+	 * destination (not before a whole-file clone, which replaces it in
+	 * one step): empties an existing destination. 0 or -errno. */
+	int (*begin)(struct copy_job *job, void *arg);
+	void *begin_arg;
 };
 
 /* Method flags. */

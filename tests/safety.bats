@@ -276,3 +276,104 @@ zcp_paused_at_open() {
 	[ "$(cat err)" = "zcp: skipping file 'src', as it was replaced while being copied" ]
 	[ ! -e dst ]
 }
+
+# --- found by a hostile try of the above -----------------------------------
+
+@test "-b and --remove-destination take nothing away when no method can serve the pair" {
+	echo s >s
+	for opt in -b --remove-destination; do
+		echo old >d
+		run zcp "$opt" --method=clone s d
+		assert_failure 1
+		assert_output --partial "with method clone"
+		[ "$(cat d)" = old ]
+		[ ! -e 'd~' ]
+		run bash -c "echo p | '$ZCP' $opt --method=mmap - d"
+		assert_failure 1
+		[ "$(cat d)" = old ]
+		mknod -m 666 mynull c 1 3
+		run zcp "$opt" --method=clone s mynull
+		assert_failure 1
+		[ -c mynull ]
+		rm mynull
+	done
+	run zcp --dry-run --method=clone s d
+	assert_failure 1
+}
+
+@test "--reflink=always where the file system cannot clone leaves an existing destination whole" {
+	echo s >s
+	for opt in "" -b --remove-destination; do
+		echo old >d
+		rm -f 'd~'
+		run zcp $opt --reflink=always s d
+		assert_failure 1
+		assert_output --partial "failed to clone 'd' from 's'"
+		[ "$(cat d)" = old ]
+	done
+	run zcp --reflink=always s new
+	assert_failure 1
+	[ ! -e new ]
+}
+
+@test "--atomic --remove-destination over a symlink: the copy does not take the link's mode or owner" {
+	echo hi >s
+	chmod 644 s
+	echo o >o
+	ln -s o sym
+	chown -h nobody:nogroup sym
+	zcp --atomic --remove-destination s sym
+	[ ! -L sym ]
+	[ "$(stat -c '%a %U' sym)" = "644 root" ]
+	[ "$(cat o)" = o ]
+}
+
+@test "ulimit -f: the file too large is an error, undone, and the other operands are copied" {
+	head -c 3000000 /dev/urandom >s
+	echo small >s2
+	mkdir o
+	echo OLD >o/s
+	run bash -c "ulimit -f 1000; '$ZCP' s s2 o/"
+	assert_failure 1
+	assert_output --partial "File too large"
+	[ "$(stat -c %s o/s)" = 0 ]
+	cmp s2 o/s2
+	run bash -c "ulimit -f 1000; '$ZCP' s o/new"
+	assert_failure 1
+	[ ! -e o/new ]
+}
+
+@test "a backup that would land on the source is refused, as cp refuses it" {
+	echo SRC >'d~'
+	echo old >d
+	run zcp -b 'd~' d
+	assert_failure 1
+	assert_output "zcp: backing up 'd' might destroy source;  'd~' not copied"
+	[ "$(cat d)" = old ]
+	[ "$(cat 'd~')" = SRC ]
+}
+
+@test "-f onto a read-only file system says what cp says" {
+	mkdir ro
+	echo old >ro/d
+	mount_tmpfs "$T/rw" 1m
+	echo old >rw/d
+	mount -o remount,ro "$T/rw"
+	echo s >s
+	run zcp -f s rw/d
+	assert_failure 1
+	assert_output "zcp: cannot remove 'rw/d': Read-only file system"
+	[ "$(cat rw/d)" = old ]
+}
+
+@test "--atomic replaces a file whose name is near NAME_MAX" {
+	n=$(printf 'x%.0s' $(seq 250))
+	echo s >s
+	echo old >"$n"
+	strace -f -o trace -e inject=openat:error=EOPNOTSUPP:when="$(openat_nth O_TMPFILE "$ZCP" --atomic s "$n")" \
+		"$ZCP" --atomic s "$n"
+	[ "$(cat "$n")" = s ]
+	zcp --atomic s "$n"
+	[ "$(cat "$n")" = s ]
+	[ "$(ls -A | wc -l)" -le 4 ]
+}

@@ -17,11 +17,13 @@ static const char *clone_applies(const struct copy_job *job)
 		return why;
 	if (job->src.off != 0 || job->dst.off != 0 || !job->may_punch)
 		return "clones whole files only, into an empty destination";
-	if (job->reflink_always)
-		return NULL;	/* the user asked: let the kernel answer */
 	if (job->src.fs_type != job->dst.fs_type)
 		return "different file systems";
-	if (!endpoint_fs_reflinks(job->src.fs_type))
+	/* What the table knows is decided here, before anything is
+	 * touched; a file system it does not know, the kernel answers
+	 * when --reflink=always asks. */
+	if (!endpoint_fs_reflinks(job->src.fs_type) &&
+	    (endpoint_fs_known(job->src.fs_type) || !job->reflink_always))
 		return "the file system does not share extents";
 	return NULL;
 }
