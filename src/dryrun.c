@@ -155,6 +155,30 @@ static int dryrun_dst_open(const struct cp_ctx *ctx, const struct cp_path *dst,
 	return sys_openat(dst->dirfd, ".", O_PATH | O_DIRECTORY, 0);
 }
 
+/* Is the directory fd names (or one above it) the directory dir? */
+static bool dryrun_inside(int fd, const struct stat *dir)
+{
+	struct stat st, prev = { 0 };
+	int cur = sys_openat(fd, ".", O_PATH | O_DIRECTORY, 0), up;
+	bool found = false;
+
+	while (cur >= 0 && sys_fstat(cur, &st) == 0) {
+		if (st.st_dev == dir->st_dev && st.st_ino == dir->st_ino) {
+			found = true;
+			break;
+		}
+		if (st.st_dev == prev.st_dev && st.st_ino == prev.st_ino)
+			break;	/* the root: ".." is itself */
+		prev = st;
+		up = sys_openat(cur, "..", O_PATH | O_DIRECTORY, 0);
+		sys_close(cur);
+		cur = up;
+	}
+	if (cur >= 0)
+		sys_close(cur);
+	return found;
+}
+
 int dryrun_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 		    struct tree_dir *d)
 {
@@ -179,6 +203,17 @@ int dryrun_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 			sys_close(d->dst_fd);
 		sys_close(d->src_fd);
 		return err;
+	}
+	/* The real copy finds itself inside its source when the walk reaches
+	 * a directory it made; nothing is made here: look up from the place. */
+	if (strcmp(src->path, ctx->top_src) == 0 && strcmp(dst->path, ctx->top_dst) == 0 &&
+	    dryrun_inside(d->dst_fd, &d->sst)) {
+		util_error(0, "cannot copy a directory, %s, into itself, %s",
+			   util_quote(ctx->top_src), util_quote(ctx->top_dst));
+		ctx->into_self = true;
+		sys_close(d->dst_fd);
+		sys_close(d->src_fd);
+		return -ELOOP;
 	}
 	if (!d->exists)
 		dryrun_say(src, dst, "a directory");

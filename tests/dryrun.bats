@@ -89,3 +89,16 @@ dst_state() {
 	assert_line --regexp "^  sendfile: chosen: "
 	assert_file_not_exist tm/x
 }
+
+@test "--dry-run of a directory into itself fails as the copy does" {
+	mkdir -p d/x
+	run zcp --dry-run -r d d/sub
+	assert_failure 1
+	assert_output --partial "cannot copy a directory, 'd', into itself, 'd/sub'"
+	[ ! -e d/sub ]
+	mkdir d/sub
+	run zcp --dry-run -r d d/sub
+	assert_failure 1
+	run zcp --dry-run -r d e
+	assert_success
+}
