@@ -429,6 +429,23 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		struct stat dst_sb = dlst;
 		/* A dangling symlink is, to cp, a destination that does not exist. */
 		bool dst_known = lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
+		made = dst_known ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino) : NULL;
+		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino &&
+		    (S_ISDIR(sst.st_mode) || (cmdline && o->backup == BACKUP_OFF))) {
+			util_error(0, "warning: source %s %s specified more than once",
+				   S_ISDIR(sst.st_mode) ? "directory" : "file",
+				   util_quote(src->path));
+			return 0;
+		}
+		/* cp's order for a file over an existing one: -n (and
+		 * --update=none[-fail]) first, before any other check; then the
+		 * same file; then -u and -i; then the rest. */
+		bool file = !S_ISDIR(sst.st_mode);
+		if (file && (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE ||
+			     o->update == UPDATE_NONE_FAIL)) {
+			err = cp_may_replace(ctx, &sst, dst, &dlst);
+			return err > 0 ? 0 : err;
+		}
 		if (dst_known) {
 			/* Standard input is compared by what it is, not by name. */
 			int ok = src->name ? cp_same_file_ok(o, src, &sst, dst, &dst_sb)
@@ -441,13 +458,12 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			if (ok == 2)
 				return 0;
 		}
-		made = dst_known ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino) : NULL;
-		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino &&
-		    (S_ISDIR(sst.st_mode) || (cmdline && o->backup == BACKUP_OFF))) {
-			util_error(0, "warning: source %s %s specified more than once",
-				   S_ISDIR(sst.st_mode) ? "directory" : "file",
-				   util_quote(src->path));
-			return 0;
+		if (file) {
+			err = cp_may_replace(ctx, &sst, dst, &dlst);
+			if (err == 2 && cp_tracks_links(o, &sst, cmdline) && !o->dry_run)
+				return cp_link_skipped(ctx, &sst, dst);
+			if (err)
+				return err > 0 ? 0 : err;
 		}
 		/* As cp: what an earlier operand made is not overwritten by a
 		 * later one (entries met while merging directories are). */
@@ -481,11 +497,6 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 				   util_quote(dst->path));
 			return -EISDIR;
 		}
-		err = cp_may_replace(ctx, &sst, dst, &dlst);
-		if (err == 2 && cp_tracks_links(o, &sst, cmdline) && !o->dry_run)
-			return cp_link_skipped(ctx, &sst, dst);
-		if (err)
-			return err > 0 ? 0 : err;
 	}
 	if (o->dry_run)
 		return dryrun_node(ctx, src, &sst, follow, dst, exists ? &dlst : NULL);
@@ -618,6 +629,8 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 		struct stat sst, st;
 		char *dst;
 
+		if (slash[strspn(slash, "/")] == 0)
+			break;	/* "f/": trailing slashes name no parent */
 		*slash = 0;
 		dst = util_join(target, s[0] == '/' ? s + 1 : s);
 		if (sys_fstatat(AT_FDCWD, dst, &st, 0) == 0) {

@@ -141,12 +141,11 @@ def excluded(args, root):
     if any(a.startswith(BACKUP_OPTS) for a in args) and (
             "-t" in args or os.path.isdir(os.path.join(root, args[-1]))):
         return True
-    # Known differences, not fixed here (src/cp.c): cp applies -u and -i
-    # before its directory/non-directory check; --parents with "FILE/".
-    # -n too: cp skips before its same-file and directory checks.
-    if any(a in args for a in ("-u", "--update", "-i", "-n")):
-        return True
-    if "--parents" in args and any(a.endswith("/") for a in args):
+    # A deliberate difference (README): cp -u links a skipped file's hard
+    # links to it even without --preserve=links, replacing newer files;
+    # zcp does that only where links are preserved.
+    if any(a in args for a in ("-u", "--update")) and not any(
+            a in args for a in ("-a", "-d", "--preserve=links", "--preserve=all")):
         return True
     return False
 
@@ -213,6 +212,8 @@ def run(prog, args, cwd, root, posix):
     for line in err.splitlines():
         if line.startswith(name + ": "):
             line = "cp: " + line[len(name) + 2:]
+        # an -i prompt has no newline: the next message follows it
+        line = line.replace("? %s: " % name, "? cp: ")
         lines.append(line.replace("Try '%s --help'" % name, "Try 'cp --help'"))
     return rc, out.splitlines(), lines
 
