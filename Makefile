@@ -13,9 +13,9 @@ DESTDIR ?=
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKGS = liburing popt
-ZCP_CFLAGS = -std=gnu17 -Wall -Wextra -Werror -D_GNU_SOURCE -Isrc \
+ZCP_CFLAGS = -std=gnu17 -Wall -Wextra -Werror -D_GNU_SOURCE -pthread -Isrc \
 	$(shell pkg-config --cflags $(PKGS))
-ZCP_LIBS = $(shell pkg-config --libs $(PKGS))
+ZCP_LIBS = $(shell pkg-config --libs $(PKGS)) -pthread
 
 # Linked statically so that every system call of the process is zcp's own
 # and --stats can agree with strace; sanitizer builds link dynamically.

@@ -6,6 +6,7 @@
 #include "attronly.h"
 #include "create.h"
 #include "dryrun.h"
+#include "engine.h"
 #include "links.h"
 #include "meta.h"
 #include "report.h"
@@ -13,6 +14,7 @@
 #include "tree.h"
 #include "util.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,9 +31,69 @@ void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o)
 	ctx->o = o;
 }
 
+/* A hard-link group's first copy: pending while a worker makes it, then
+ * ready to link to, or failed (the next name met copies it instead). */
+enum { LINK_PENDING, LINK_READY, LINK_FAILED };
+struct cp_hardlink {
+	char *path;
+	atomic_uint state;
+	atomic_uint waited;
+};
+
+static void cp_link_free(void *p)
+{
+	struct cp_hardlink *l = p;
+
+	free(l->path);
+	free(l);
+}
+
+/* The group of sst: NULL when this name is to make its copy (*mine, to be
+ * settled by cp_links_done), else the ready copy to link to. Another
+ * worker's copy in the making is waited for. */
+static const struct cp_hardlink *cp_links_claim(struct cp_ctx *ctx, const struct stat *sst,
+					    const char *dst_path, struct cp_hardlink **mine)
+{
+	for (;;) {
+		struct cp_hardlink *l;
+		unsigned st;
+
+		sync_lock(&ctx->links_lock);
+		l = inomap_get(&ctx->links, sst->st_dev, sst->st_ino);
+		if (!l) {
+			l = util_xmalloc(sizeof(*l));
+			*l = (struct cp_hardlink){ .path = NULL };
+			inomap_put(&ctx->links, sst->st_dev, sst->st_ino, l);
+			atomic_store(&l->state, LINK_FAILED);
+		}
+		st = atomic_load(&l->state);
+		if (st == LINK_FAILED) {
+			free(l->path);
+			l->path = util_xstrdup(dst_path);
+			atomic_store(&l->state, LINK_PENDING);
+			sync_unlock(&ctx->links_lock);
+			*mine = l;
+			return NULL;
+		}
+		sync_unlock(&ctx->links_lock);
+		if (st == LINK_READY)
+			return l;
+		atomic_store(&l->waited, 1);
+		if (atomic_load(&l->state) == LINK_PENDING)
+			sync_wait(&l->state, LINK_PENDING);
+	}
+}
+
+static void cp_links_done(struct cp_hardlink *l, bool made)
+{
+	atomic_store(&l->state, made ? LINK_READY : LINK_FAILED);
+	if (atomic_load(&l->waited))
+		sync_wake(&l->state, INT_MAX);
+}
+
 void cp_ctx_free(struct cp_ctx *ctx)
 {
-	inomap_free(&ctx->links, free);
+	inomap_free(&ctx->links, cp_link_free);
 	inomap_free(&ctx->created, free);
 }
 
@@ -179,10 +241,10 @@ static void cp_verbose(const struct cp_opts *o, const struct cp_path *src,
 {
 	if (!o->verbose)
 		return;
-	printf("%s -> %s", util_quote(src->path), util_quote(dst->path));
+	util_out(UTIL_OUT, "%s -> %s", util_quote(src->path), util_quote(dst->path));
 	if (backup)
-		printf(" (backup: %s)", util_quote(backup));
-	putchar('\n');
+		util_out(UTIL_OUT, " (backup: %s)", util_quote(backup));
+	util_out(UTIL_OUT, "\n");
 }
 
 /*
@@ -256,7 +318,7 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 			return err;
 		}
 		if (o->verbose)
-			printf("removed %s\n", util_quote(dst->path));
+			util_out(UTIL_OUT, "removed %s\n", util_quote(dst->path));
 		*gone = true;
 		return 0;
 	}
@@ -276,15 +338,10 @@ static int cp_cyclic(const struct cp_ctx *ctx, const struct cp_path *src, const 
 
 /* A hard link to a file already copied in this run, with -a or -d; one
  * in the way is replaced (*replaced), as cp does, and told after -v's line. */
-static int cp_link_again(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
-			 bool *replaced)
+static int cp_link_again(const char *target, const struct cp_path *dst, bool *replaced)
 {
-	const char *target = inomap_get(&ctx->links, sst->st_dev, sst->st_ino);
-	int err;
+	int err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
 
-	if (!target)
-		return 1;
-	err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
 	if (err == -EEXIST && sys_unlinkat(dst->dirfd, dst->name, 0) == 0) {
 		*replaced = true;
 		err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
@@ -309,16 +366,18 @@ static bool cp_tracks_links(const struct cp_opts *o, const struct stat *sst, boo
  * is linked to it, replacing what is there. */
 static int cp_link_skipped(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)
 {
+	struct cp_hardlink *mine = NULL;
+	const struct cp_hardlink *l = cp_links_claim(ctx, sst, dst->path, &mine);
 	bool replaced = false;
 	int err;
 
-	if (!inomap_get(&ctx->links, sst->st_dev, sst->st_ino)) {
-		inomap_put(&ctx->links, sst->st_dev, sst->st_ino, util_xstrdup(dst->path));
+	if (!l) {
+		cp_links_done(mine, true);
 		return 0;
 	}
-	err = cp_link_again(ctx, sst, dst, &replaced);
+	err = cp_link_again(l->path, dst, &replaced);
 	if (!err && replaced && ctx->o->verbose)
-		printf("removed %s\n", util_quote(dst->path));
+		util_out(UTIL_OUT, "removed %s\n", util_quote(dst->path));
 	return err < 0 ? err : 0;
 }
 
@@ -386,6 +445,8 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	struct stat sst, dlst, made_st;
 	struct cp_id *made;
 	bool track_links;
+	struct cp_hardlink *mine = NULL;
+	const struct cp_hardlink *linked = NULL;
 	char *backup = NULL;
 	int err;
 
@@ -394,6 +455,13 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	if (err) {
 		util_error(err, "cannot stat %s", util_quote(src->path));
 		return err;
+	}
+	/* A worker copies the files the walker handed it; a directory put in
+	 * one's place since the walker listed it is the walker's to find. */
+	if (S_ISDIR(sst.st_mode) && engine_in_worker()) {
+		util_error(0, "skipping file %s, as it was replaced while being copied",
+			   util_quote(src->path));
+		return -ESTALE;
 	}
 	if (S_ISDIR(sst.st_mode) && !o->recursive) {
 		util_error(0, "-r not specified; omitting directory %s", util_quote(src->path));
@@ -429,7 +497,11 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		struct stat dst_sb = dlst;
 		/* A dangling symlink is, to cp, a destination that does not exist. */
 		bool dst_known = lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
-		made = dst_known ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino) : NULL;
+		/* What this run made matters for operands and directories: the
+		 * walker's business, never a worker's (it writes the map). */
+		made = dst_known && (cmdline || S_ISDIR(sst.st_mode))
+			       ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino)
+			       : NULL;
 		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino &&
 		    (S_ISDIR(sst.st_mode) || (cmdline && o->backup == BACKUP_OFF))) {
 			util_error(0, "warning: source %s %s specified more than once",
@@ -504,8 +576,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 
 	/* Decide before destroying: the source is opened before a backup,
 	 * a removal or a truncation of the destination. */
-	bool data = cp_is_data(o, &sst) &&
-		    !(track_links && inomap_get(&ctx->links, sst.st_dev, sst.st_ino));
+	if (track_links)
+		linked = cp_links_claim(ctx, &sst, dst->path, &mine);
+	bool data = cp_is_data(o, &sst) && !linked;
 	int src_fd = -1;
 	if (data) {
 		/* Each data file is a unit of --stats: its own calls, opens to closes. */
@@ -539,16 +612,14 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 		if (gone)
 			exists = false;
 	}
-	if (track_links) {
+	if (linked) {
 		bool replaced = false;
-		err = cp_link_again(ctx, &sst, dst, &replaced);
-		if (err <= 0) {
-			if (!err)
-				cp_verbose(o, src, dst, backup);
-			if (!err && replaced && o->verbose)
-				printf("removed %s\n", util_quote(dst->path));
-			goto out_close_src;
-		}
+		err = cp_link_again(linked->path, dst, &replaced);
+		if (!err)
+			cp_verbose(o, src, dst, backup);
+		if (!err && replaced && o->verbose)
+			util_out(UTIL_OUT, "removed %s\n", util_quote(dst->path));
+		goto out_close_src;
 	}
 
 	if (S_ISDIR(sst.st_mode)) {
@@ -592,9 +663,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			cp_remember(ctx, &made_st, &sst);
 		break;
 	}
-	if (!err && track_links)
-		inomap_put(&ctx->links, sst.st_dev, sst.st_ino, util_xstrdup(dst->path));
 out_close_src:
+	if (mine)
+		cp_links_done(mine, !err);
 	free(backup);
 	if (src_fd >= 0 && src->name)
 		sys_close(src_fd);

@@ -6,6 +6,7 @@
 #include "inomap.h"
 #include "method.h"
 #include "plan.h"
+#include "sync.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -71,7 +72,8 @@ struct cp_ancestor {
 
 struct cp_ctx {
 	const struct cp_opts *o;
-	struct inomap links;	/* source (dev, ino) -> destination path */
+	struct inomap links;	/* source (dev, ino) -> struct cp_link (cp.c) */
+	struct sync_lock links_lock;	/* the workers share links */
 	struct inomap created;	/* destination (dev, ino) -> source id */
 	const char *top_src, *top_dst;
 	bool dir_mode;		/* SOURCE... DIRECTORY */

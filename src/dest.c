@@ -7,6 +7,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/auxv.h>
 
@@ -28,11 +29,11 @@ static char *dest_split(const char *name, const char **base)
  * counter: no system call, and never the same twice in one run. */
 static char *dest_tmp_name(const char *name)
 {
-	static unsigned counter;
+	static atomic_uint counter;	/* the workers share it */
 	const unsigned char *rnd = (const unsigned char *)getauxval(AT_RANDOM);
 	const char *base;
 	char *dir = dest_split(name, &base), *out;
-	unsigned long long x = (unsigned long long)counter++ * 2654435761u;
+	unsigned long long x = (unsigned long long)atomic_fetch_add(&counter, 1) * 2654435761u;
 	size_t len;
 
 	for (int i = 0; rnd && i < 8; i++)
@@ -119,7 +120,7 @@ int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 			return err;
 		}
 		if (how->verbose)
-			printf("removed %s\n", util_quote(path));
+			util_out(UTIL_OUT, "removed %s\n", util_quote(path));
 	}
 	fd = sys_openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL, how->mode);
 	if (fd < 0)

@@ -86,8 +86,9 @@ const char *endpoint_kind_name(enum node_kind k)
 }
 
 /* statfs costs a call per file; a device's file system never changes. */
-static struct { dev_t dev; long type; } fs_cache[16];
-static unsigned fs_cache_n;
+/* Per thread: a worker learns it again at the cost of one call. */
+static _Thread_local struct { dev_t dev; long type; } fs_cache[16];
+static _Thread_local unsigned fs_cache_n;
 
 static int classify_fs(struct endpoint *e)
 {

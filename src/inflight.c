@@ -19,12 +19,17 @@
 #include "sys.h"
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 
 #define INFLIGHT_MAX 64
 
+/* Workers claim slots side by side; the handler reads them from any
+ * thread. Lock-free atomics are safe in a signal handler. */
+#define SLOT_CLAIMED (-1)
+
 struct inflight_slot {
-	volatile sig_atomic_t state;	/* 0: free, else enum inflight_undo + 1 */
+	atomic_int state;	/* 0: free, SLOT_CLAIMED, else enum inflight_undo + 1 */
 	int dirfd;
 	const char *name;
 	int fd;
@@ -32,14 +37,14 @@ struct inflight_slot {
 
 static struct inflight_slot slots[INFLIGHT_MAX];
 static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
-static bool installed;
+static atomic_int installed;	/* 0, 1 installing, 2 done */
 
 static void inflight_handler(int sig)
 {
 	for (int i = 0; i < INFLIGHT_MAX; i++) {
 		struct inflight_slot *s = &slots[i];
 
-		switch (s->state - 1) {
+		switch (atomic_load(&s->state) - 1) {
 		case INFLIGHT_UNLINK:
 			unlinkat(s->dirfd, s->name, 0);
 			break;
@@ -51,7 +56,7 @@ static void inflight_handler(int sig)
 		default:
 			break;
 		}
-		s->state = 0;
+		atomic_store(&s->state, 0);
 	}
 	signal(sig, SIG_DFL);
 	raise(sig);	/* delivered on return: the signal is blocked in its handler */
@@ -61,7 +66,6 @@ static void inflight_install(void)
 {
 	struct sigaction sa = { .sa_handler = inflight_handler }, old;
 
-	installed = true;
 	sigemptyset(&sa.sa_mask);
 	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
 		sigaddset(&sa.sa_mask, fatal[i]);
@@ -75,19 +79,35 @@ static void inflight_install(void)
 	sys_sigaction(SIGXFSZ, &sa, NULL);
 }
 
+/* Once, whichever thread comes first; the others wait the few calls. */
+void inflight_init(void)
+{
+	int none = 0;
+
+	if (atomic_load(&installed) == 2)
+		return;
+	if (atomic_compare_exchange_strong(&installed, &none, 1)) {
+		inflight_install();
+		atomic_store(&installed, 2);
+		return;
+	}
+	while (atomic_load(&installed) != 2)
+		sys_sched_yield();
+}
+
 int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo)
 {
-	if (!installed)
-		inflight_install();
+	inflight_init();
 	for (int i = 0; i < INFLIGHT_MAX; i++) {
 		struct inflight_slot *s = &slots[i];
+		int free_slot = 0;
 
-		if (s->state)
+		if (!atomic_compare_exchange_strong(&s->state, &free_slot, SLOT_CLAIMED))
 			continue;
 		s->dirfd = dirfd;
 		s->name = name;
 		s->fd = fd;
-		s->state = (sig_atomic_t)undo + 1;
+		atomic_store(&s->state, (int)undo + 1);
 		return i;
 	}
 	return -1;	/* more files in flight than slots: not undone on a signal */
@@ -96,11 +116,11 @@ int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo)
 void inflight_set(int slot, enum inflight_undo undo)
 {
 	if (slot >= 0)
-		slots[slot].state = (sig_atomic_t)undo + 1;
+		atomic_store(&slots[slot].state, (int)undo + 1);
 }
 
 void inflight_del(int slot)
 {
 	if (slot >= 0)
-		slots[slot].state = 0;
+		atomic_store(&slots[slot].state, 0);
 }

@@ -16,5 +16,7 @@ enum inflight_undo {
 int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo);
 void inflight_set(int slot, enum inflight_undo undo);
 void inflight_del(int slot);
+/* Install the handlers (before threads start; inflight_add does it too). */
+void inflight_init(void);
 
 #endif

@@ -63,7 +63,7 @@ int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_pa
 	/* -f: what is in the way goes, as cp's force_linkat does. */
 	if (err == -EEXIST && o->force && sys_unlinkat(dst->dirfd, dst->name, 0) == 0) {
 		if (o->verbose)
-			printf("removed %s\n", util_quote(dst->path));
+			util_out(UTIL_OUT, "removed %s\n", util_quote(dst->path));
 		err = links_try(ctx, src, dst, follow);
 	}
 	if (err)

@@ -12,6 +12,8 @@
  *   meta.c          -p, --preserve: times, owner, xattrs, mode
  *   acl.c           POSIX ACLs, kept with the mode
  *   tree.c          the walk: a loop over directory frames, bounded descriptors
+ *   engine.c        the workers a tree's files are handed to; output in walk order
+ *   sync.c          futex waits and a lock, every call counted
  *   walk.c          open one directory through its parent's fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run
  *   exec.c          the executor: one copy job through its plan, fallbacks
@@ -29,6 +31,7 @@
  */
 #include "backup.h"
 #include "bench.h"
+#include "engine.h"
 #include "meta.h"
 #include "opts.h"
 #include "cp.h"
@@ -154,6 +157,7 @@ int main(int argc, char **argv)
 	plan_order_default(&o->order);
 	opts_parse(&a, argc, (const char **)argv);
 	report_start(a.stats_json, a.stats && o->verbose);
+	engine_set_jobs(a.jobs);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
 	if (o->backup != BACKUP_OFF && o->interactive == ASK_NEVER_OVERWRITE) {
@@ -271,6 +275,8 @@ int main(int argc, char **argv)
 			free(dst);
 		}
 	}
+	/* Every worker's counts are in before they are reported. */
+	engine_stop();
 	fflush(stdout);
 	/* The data may be on standard output: then the report goes to stderr. */
 	if (a.stats)

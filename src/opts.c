@@ -20,7 +20,7 @@ enum {
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
 	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
 	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT, OPT_ATOMIC,
-	OPT_FSYNC,
+	OPT_FSYNC, OPT_JOBS,
 };
 
 static char *arg;
@@ -76,6 +76,7 @@ static const struct poptOption options[] = {
 	/* zcp's own: abbreviated only where no cp option matches (longopt.c). */
 	{ "atomic", 0, POPT_ARG_NONE, NULL, OPT_ATOMIC, longopt_own, NULL },
 	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, longopt_own, NULL },
+	{ "jobs", 'j', POPT_ARG_STRING, &arg, OPT_JOBS, longopt_own, NULL },
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, longopt_own, NULL },
 	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, longopt_own, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, longopt_own, NULL },
@@ -155,6 +156,8 @@ static void usage(void)
 	      "                                 DEST keep the old data)\n"
 	      "      --fsync                  flush each file (and directory made) to storage\n"
 	      "                                 before reporting it done\n"
+	      "  -j, --jobs=N                 copy a tree's files with N workers (default: one\n"
+	      "                                 per CPU; 1 copies one file at a time)\n"
 	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
 	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
 	      "      --debug                  explain how each file is copied, as cp 9.2's\n"
@@ -394,6 +397,16 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		}
 		case OPT_ATOMIC: o->atomic = true; break;
 		case OPT_FSYNC: o->fsync = true; break;
+		case OPT_JOBS: {
+			char *end;
+			unsigned long n = strtoul(arg, &end, 10);
+			if (!*arg || *end || n < 1 || n > 64 || *arg == '-' || *arg == '+') {
+				util_usage_error("invalid number of jobs %s (1 to 64)", util_quote(arg));
+				exit(1);
+			}
+			a->jobs = (unsigned)n;
+			break;
+		}
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_DEBUG: o->debug = true; o->verbose = true; break;	/* as cp */
 		case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;

@@ -14,6 +14,7 @@ struct zcp_args {
 	const char **ops;
 	int nops;
 	int bench;
+	unsigned jobs;	/* --jobs, 0: one per CPU */
 };
 
 /* Parse argv into a; exits with cp's message and status 1 on a bad option,

@@ -5,8 +5,10 @@
 #include "util.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -16,16 +18,20 @@ static bool report_json, report_text_files;
 struct buf {
 	char *p;
 	size_t len, cap;
+	bool stack;	/* p is the caller's array: copied out when it grows */
 };
 
 /* The per-file records of the JSON report, rendered as they come. */
 static struct buf report_files;
+
+static void report_files_add(const char *s, size_t n);
 
 void report_start(bool json, bool per_file_text)
 {
 	clock_gettime(CLOCK_MONOTONIC, &report_t0);
 	report_json = json;
 	report_text_files = per_file_text;
+	util_files_sink_set(report_files_add);
 }
 
 static double report_wall(void)
@@ -54,7 +60,15 @@ static void put(struct buf *b, const char *fmt, ...)
 		if (n >= 0 && (size_t)n < b->cap - b->len)
 			break;
 		b->cap = b->cap * 2 + (size_t)n + 256;
-		b->p = realloc(b->p, b->cap);
+		if (b->stack) {
+			char *p = malloc(b->cap);
+			if (p)
+				memcpy(p, b->p, b->len);
+			b->p = p;
+			b->stack = false;
+		} else {
+			b->p = realloc(b->p, b->cap);
+		}
 		if (!b->p)
 			exit(1);
 	}
@@ -112,37 +126,50 @@ static void put_calls_json(struct buf *b, const struct stats *s)
 	put(b, "}");
 }
 
+/* The collector's end of --stats=json's list: entries come in walk order. */
+static void report_files_add(const char *s, size_t n)
+{
+	put(&report_files, "%s%.*s", report_files.len ? "," : "", (int)n, s);
+}
+
 void report_file(const char *src, const char *dst)
 {
 	const struct stats *s = stats_file();
+	/* A worker's line: on the stack, as a worker mallocs nothing. */
+	char line[4096];
+	struct buf b = { .p = line, .cap = sizeof(line), .stack = true };
 
 	if (report_json) {
-		put(&report_files, "%s{\"source\":", report_files.len ? "," : "");
-		put_json_string(&report_files, src);
-		put(&report_files, ",\"dest\":");
-		put_json_string(&report_files, dst);
-		put(&report_files, ",\"method\":");
+		put(&b, "{\"source\":");
+		put_json_string(&b, src);
+		put(&b, ",\"dest\":");
+		put_json_string(&b, dst);
+		put(&b, ",\"method\":");
 		if (s->method)
-			put(&report_files, "\"%s\"", s->method);
+			put(&b, "\"%s\"", s->method);
 		else
-			put(&report_files, "null");
-		put(&report_files, ",\"bytes_copied\":%llu,\"bytes_user_kernel\":%llu,"
-				   "\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,\"syscalls\":",
+			put(&b, "null");
+		put(&b, ",\"bytes_copied\":%llu,\"bytes_user_kernel\":%llu,"
+			"\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,\"syscalls\":",
 		    (unsigned long long)s->bytes_copied, (unsigned long long)s->bytes_user,
 		    (unsigned long long)s->bytes_memcpy, (unsigned long long)stats_syscalls(s));
-		put_calls_json(&report_files, s);
-		put(&report_files, "}");
+		put_calls_json(&b, s);
+		put(&b, "}");
+		util_put(UTIL_FILES, b.p, b.len);
 	} else if (report_text_files) {
-		printf("  stats: %s, %llu bytes, %llu bytes user<->kernel, %llu bytes memcpy, "
-		       "%llu system calls:",
-		       s->method ? s->method : "no method", (unsigned long long)s->bytes_copied,
-		       (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
-		       (unsigned long long)stats_syscalls(s));
+		put(&b, "  stats: %s, %llu bytes, %llu bytes user<->kernel, %llu bytes memcpy, "
+			"%llu system calls:",
+		    s->method ? s->method : "no method", (unsigned long long)s->bytes_copied,
+		    (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
+		    (unsigned long long)stats_syscalls(s));
 		for (int i = 0; i < SC_COUNT; i++)
 			if (s->calls[i])
-				printf(" %s %llu", stats_call_name(i), (unsigned long long)s->calls[i]);
-		putchar('\n');
+				put(&b, " %s %llu", stats_call_name(i), (unsigned long long)s->calls[i]);
+		put(&b, "\n");
+		util_put(UTIL_OUT, b.p, b.len);
 	}
+	if (!b.stack)
+		free(b.p);
 }
 
 void report_stats(bool json, int fd, const struct stats *s)

@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-struct stats stats_total;
-static struct stats file_stats;
-static int in_file;
+_Thread_local struct stats stats_total;
+static _Thread_local struct stats file_stats;
+static _Thread_local int in_file;
 
 static const char *const call_names[SC_COUNT] = {
 #define STATS_NAME(n) #n,
@@ -95,4 +95,19 @@ uint64_t stats_syscalls(const struct stats *s)
 	for (int i = 0; i < SC_COUNT; i++)
 		n += s->calls[i];
 	return n;
+}
+
+void stats_add(struct stats *to, const struct stats *from)
+{
+	for (int i = 0; i < SC_COUNT; i++) {
+		to->calls[i] += from->calls[i];
+		to->errors[i] += from->errors[i];
+	}
+	for (int i = 0; i < SU_COUNT; i++)
+		to->uring_ops[i] += from->uring_ops[i];
+	to->bytes_copied += from->bytes_copied;
+	to->bytes_user += from->bytes_user;
+	to->bytes_memcpy += from->bytes_memcpy;
+	to->files += from->files;
+	to->model_kernel_copy_bytes += from->model_kernel_copy_bytes;
 }

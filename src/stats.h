@@ -15,7 +15,8 @@
 	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \
 	X(fgetxattr) X(fsetxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) X(fremovexattr) X(faccessat2) \
 	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) \
-	X(rt_sigaction) X(kill) X(getpid) X(umask) X(getrusage) X(poll)
+	X(rt_sigaction) X(kill) X(getpid) X(umask) X(getrusage) X(poll) \
+	X(futex) X(sched_getaffinity) X(sched_yield) X(clone3)
 
 enum stats_call {
 #define STATS_ENUM(n) SC_##n,
@@ -46,7 +47,10 @@ struct stats {
 	uint64_t model_kernel_copy_bytes;
 };
 
-extern struct stats stats_total;
+/* Each thread counts its own calls; the engine adds its workers' into
+ * the main thread's when they are done. */
+extern _Thread_local struct stats stats_total;
+void stats_add(struct stats *to, const struct stats *from);
 
 /* Every counted call lands in the current file's stats and the total. */
 void stats_call(enum stats_call c, long ret);

@@ -18,6 +18,9 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <linux/futex.h>
+#include <sched.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -194,6 +197,24 @@ static inline int sys_renameat2(int od, const char *on, int nd, const char *nn,
 {
 	return (int)sys_ret(SC_renameat2, renameat2(od, on, nd, nn, flags));
 }
+
+/* The engine's threads wait and wake through futex(2) only (sync.c). */
+static inline int sys_futex(unsigned *word, int op, unsigned val)
+{
+	return (int)sys_ret(SC_futex, syscall(SYS_futex, word, op, val, NULL, NULL, 0));
+}
+
+static inline int sys_sched_yield(void)
+{
+	return (int)sys_ret(SC_sched_yield, sched_yield());
+}
+
+/* The CPUs zcp may run on: the default number of workers. */
+static inline int sys_sched_getaffinity(cpu_set_t *set)
+{
+	return (int)sys_ret(SC_sched_getaffinity, sched_getaffinity(0, sizeof(*set), set));
+}
+
 
 static inline int sys_poll(struct pollfd *fds, nfds_t n, int timeout)
 {

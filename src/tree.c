@@ -13,6 +13,7 @@
 #include "tree.h"
 #include "create.h"
 #include "dryrun.h"
+#include "engine.h"
 #include "sys.h"
 #include "util.h"
 #include "walk.h"
@@ -53,6 +54,7 @@ struct tree {
 	struct walk_buf *wb;
 	bool pending;			/* cp_copy asked to descend into want */
 	struct tree_dir want;
+	bool engine;			/* entries may go to workers (engine.c) */
 	int ret;			/* the operand's result */
 };
 
@@ -116,6 +118,15 @@ static int tree_flags(const struct tree *t, const struct tree_frame *f, enum tre
 static const char *tree_name(const struct tree_frame *f, enum tree_side side)
 {
 	return side == SIDE_DST && f->d.dst_absent ? "." : f->name;
+}
+
+/* Wait for the workers: their failures are f's. */
+static void tree_drain(struct tree *t, struct tree_frame *f)
+{
+	int err;
+
+	if (t->engine && (err = engine_drain()) != 0)
+		f->ret = err;
 }
 
 static void tree_close(struct tree_frame *f)
@@ -234,9 +245,12 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 	if (f->ret && f->d.src_fd >= 0)
 		util_error(f->ret, "cannot access %s", util_quote(s->path));
 	t->v[t->n++] = f;
-	/* Over the budget: the oldest frame but the operand's lets go. */
-	if (1 + t->n - t->lo > TREE_OPEN_LEVELS)
+	/* Over the budget: the oldest frame but the operand's lets go, once
+	 * no worker copies into it. */
+	if (1 + t->n - t->lo > TREE_OPEN_LEVELS) {
+		tree_drain(t, f);
 		tree_close(t->v[t->lo++]);
+	}
 }
 
 /* The top frame's last entry is done: its attributes, then its parent
@@ -247,6 +261,8 @@ static void tree_pop(struct tree *t)
 	struct tree_frame *f = t->v[t->n - 1], *up = t->n > 1 ? t->v[t->n - 2] : NULL;
 	int err;
 
+	/* Its times and mode once its last entry is written. */
+	tree_drain(t, f);
 	if (up && up->closed)
 		tree_up(t, f, up);
 	err = ctx->o->dry_run ? dryrun_dir_finish(&f->d)
@@ -271,16 +287,30 @@ static void tree_pop(struct tree *t)
 		t->lo = t->n > 1 ? t->n - 1 : 1;
 }
 
+/* A regular file, or a symlink not to be followed, can be copied by a
+ * worker: no directory to walk comes of it. */
+static bool tree_hands_over(const struct tree *t, const struct tree_frame *f, unsigned char type)
+{
+	return t->engine && !f->d.dst_absent &&
+	       (type == DT_REG || (type == DT_LNK && t->ctx->o->deref != DEREF_ALWAYS));
+}
+
 /* Copy the top frame's next entry; cp_copy may ask to descend into it. */
 static void tree_step(struct tree *t, struct tree_frame *f)
 {
-	const char *name = f->list.names[f->next++];
+	size_t k = f->next++;
+	const char *name = f->list.names[k];
 	struct cp_path s = { .dirfd = f->d.src_fd, .name = name,
 			     .path = tree_path_add(&t->src, name) };
 	struct cp_path d = { .dirfd = f->d.dst_fd, .name = name,
 			     .path = tree_path_add(&t->dst, name), .absent = f->d.dst_absent };
-	int err = cp_copy(t->ctx, &s, &d, false);
+	int err;
 
+	if (tree_hands_over(t, f, f->list.types[k]) && engine_submit(t->ctx, &s, &d) == 0)
+		goto out_cut;
+	/* What the walker says comes after what the workers said before. */
+	tree_drain(t, f);
+	err = cp_copy(t->ctx, &s, &d, false);
 	if (err)
 		f->ret = err;
 	if (t->pending) {
@@ -288,6 +318,7 @@ static void tree_step(struct tree *t, struct tree_frame *f)
 		if (t->v[t->n - 1] != f)
 			return;	/* its paths stay, grown by the frame's */
 	}
+out_cut:
 	tree_path_cut(&t->src, f->src_len);
 	tree_path_cut(&t->dst, f->dst_len);
 }
@@ -318,7 +349,7 @@ static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_
 int tree_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	      bool cmdline)
 {
-	struct tree t = { .ctx = ctx, .lo = 1 };
+	struct tree t = { .ctx = ctx, .lo = 1, .engine = engine_enabled(ctx->o) };
 	int err;
 
 	ctx->tree = &t;
@@ -326,6 +357,11 @@ int tree_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_pat
 	if (t.pending) {
 		tree_run(&t, src, dst);
 		err = t.ret;
+	}
+	if (t.engine) {
+		int jerr = engine_drain();	/* nothing is left in flight; to be sure */
+		if (!err)
+			err = jerr;
 	}
 	ctx->tree = NULL;
 	return err;

@@ -14,14 +14,120 @@
 
 const char *util_program = "zcp";
 
+/* Where this thread's messages go: straight out, or kept in walk order
+ * for the collector (a worker's). */
+static _Thread_local struct util_capture *util_cap;
+static void (*util_files_sink)(const char *s, size_t n);
+
+static void util_cap_put(int stream, const char *s, size_t n)
+{
+	struct util_capture *c = util_cap;
+	uint32_t len = (uint32_t)n;
+
+	if (c->len + n + 5 > c->cap) {
+		c->cap = (c->len + n + 5) * 2;
+		c->buf = realloc(c->buf, c->cap);
+		if (!c->buf)
+			abort();	/* no way left to say it */
+	}
+	c->buf[c->len] = (char)stream;
+	memcpy(c->buf + c->len + 1, &len, 4);
+	memcpy(c->buf + c->len + 5, s, n);
+	c->len += n + 5;
+}
+
+void util_put(int stream, const char *s, size_t n)
+{
+	if (util_cap)
+		util_cap_put(stream, s, n);
+	else if (stream == UTIL_FILES)
+		util_files_sink(s, n);
+	else if (stream == UTIL_ERR) {
+		/* An error comes after what was said before it. */
+		fflush(stdout);
+		fwrite(s, 1, n, stderr);
+	} else {
+		fwrite(s, 1, n, stdout);
+	}
+}
+
+void util_vout(int stream, const char *fmt, va_list ap)
+{
+	char small[2048], *big = NULL;
+	va_list aq;
+	int n;
+
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		big = util_xmalloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+	}
+	util_put(stream, big ? big : small, (size_t)n);
+	free(big);
+}
+
+void util_out(int stream, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	util_vout(stream, fmt, ap);
+	va_end(ap);
+}
+
+void util_capture_start(struct util_capture *c)
+{
+	util_cap = c;
+}
+
+void util_capture_stop(void)
+{
+	util_cap = NULL;
+}
+
+void util_capture_replay(struct util_capture *c)
+{
+	for (size_t i = 0; i < c->len;) {
+		uint32_t n;
+
+		memcpy(&n, c->buf + i + 1, 4);
+		util_put(c->buf[i], c->buf + i + 5, n);
+		i += 5 + n;
+	}
+	c->len = 0;	/* the buffer stays, for the next job in its place */
+}
+
+void util_files_sink_set(void (*fn)(const char *s, size_t n))
+{
+	util_files_sink = fn;
+}
+
 static void util_verror(int err, const char *fmt, va_list ap)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: ", util_program);
-	vfprintf(stderr, fmt, ap);
+	char small[1024], *msg = small, *big = NULL;
+	va_list aq;
+	int n;
+
+	/* One piece, so that a worker's message is kept whole; on the stack,
+	 * so that a worker mallocs nothing (see engine.c). */
+	va_copy(aq, ap);
+	n = vsnprintf(small, sizeof(small), fmt, aq);
+	va_end(aq);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(small)) {
+		msg = big = util_xmalloc((size_t)n + 1);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+	}
 	if (err)
-		fprintf(stderr, ": %s", strerror(-err));
-	fputc('\n', stderr);
+		util_out(UTIL_ERR, "%s: %s: %s\n", util_program, msg, strerror(-err));
+	else
+		util_out(UTIL_ERR, "%s: %s\n", util_program, msg);
+	free(big);
 }
 
 void util_error(int err, const char *fmt, ...)
@@ -103,8 +209,8 @@ static size_t quote_printable(const unsigned char *s, bool utf8)
  */
 const char *util_quote(const char *name)
 {
-	static char bufs[4][4096 * 4 + 64];
-	static unsigned next;
+	static _Thread_local char bufs[4][4096 * 4 + 64];
+	static _Thread_local unsigned next;
 	const unsigned char *s;
 	char *out = bufs[next++ % 4], *p = out, *end = out + sizeof(bufs[0]) - 16;
 	bool utf8 = util_utf8(), squote = false, dquote_ok = true, in_esc = false;
@@ -155,8 +261,8 @@ const char *util_quote(const char *name)
 
 const char *util_quote_arg(const char *arg)
 {
-	static char bufs[2][4096 * 4 + 16];
-	static unsigned next;
+	static _Thread_local char bufs[2][4096 * 4 + 16];
+	static _Thread_local unsigned next;
 	const char *open = util_utf8() ? "\xe2\x80\x98" : "'", *close = util_utf8() ? "\xe2\x80\x99" : "'";
 	char *out = bufs[next++ % 2], *p = out, *end = out + sizeof(bufs[0]) - 8;
 

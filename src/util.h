@@ -2,10 +2,31 @@
 #ifndef ZCP_UTIL_H
 #define ZCP_UTIL_H
 
+#include <stdarg.h>
+
 #include <stdbool.h>
 #include <stddef.h>
 
 extern const char *util_program;
+
+/* Output streams: standard output, standard error, and --stats=json's
+ * list of files. */
+enum { UTIL_OUT = 1, UTIL_ERR = 2, UTIL_FILES = 3 };
+void util_out(int stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void util_vout(int stream, const char *fmt, va_list ap);
+void util_put(int stream, const char *s, size_t n);
+
+/* A worker's messages, kept while it copies and printed by the collector
+ * in walk order, so that output is what a serial run prints. */
+struct util_capture {
+	char *buf;
+	size_t len, cap;
+};
+void util_capture_start(struct util_capture *c);	/* this thread's output goes to c */
+void util_capture_stop(void);
+void util_capture_replay(struct util_capture *c);	/* print it, then empty it */
+/* Where UTIL_FILES goes when it is not captured (report.c). */
+void util_files_sink_set(void (*fn)(const char *s, size_t n));
 
 /* "zcp: MESSAGE[: strerror(-err)]" on stderr; err is -errno or 0. */
 void util_error(int err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

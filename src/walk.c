@@ -21,6 +21,7 @@ struct linux_dirent64 {
 struct walk_item {
 	uint64_t ino;
 	size_t off;
+	unsigned char type;
 };
 
 static int walk_cmp(const void *a, const void *b)
@@ -58,7 +59,8 @@ int walk_read(int dirfd, struct walk_list *l, struct walk_buf *wb)
 				exit(1);
 			}
 			memcpy(arena + used, d->d_name, len);
-			items[nitems++] = (struct walk_item){ .ino = d->d_ino, .off = used };
+			items[nitems++] = (struct walk_item){ .ino = d->d_ino, .off = used,
+							       .type = d->d_type };
 			used += len;
 		}
 	}
@@ -70,8 +72,11 @@ int walk_read(int dirfd, struct walk_list *l, struct walk_buf *wb)
 	if (nitems)	/* an empty directory has no array to sort */
 		qsort(items, nitems, sizeof(*items), walk_cmp);
 	l->names = util_xmalloc((nitems ? nitems : 1) * sizeof(char *));
-	for (size_t i = 0; i < nitems; i++)
+	l->types = util_xmalloc(nitems ? nitems : 1);
+	for (size_t i = 0; i < nitems; i++) {
 		l->names[i] = arena + items[i].off;
+		l->types[i] = items[i].type;
+	}
 	l->n = nitems;
 	l->arena = arena;
 	free(items);
@@ -81,8 +86,10 @@ int walk_read(int dirfd, struct walk_list *l, struct walk_buf *wb)
 void walk_free(struct walk_list *l)
 {
 	free(l->names);
+	free(l->types);
 	free(l->arena);
 	l->names = NULL;
+	l->types = NULL;
 	l->arena = NULL;
 	l->n = 0;
 }

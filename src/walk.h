@@ -8,6 +8,7 @@
 
 struct walk_list {
 	char **names;
+	unsigned char *types;	/* d_type of each name: DT_UNKNOWN when the file system does not say */
 	size_t n;
 	char *arena;
 };

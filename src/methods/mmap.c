@@ -14,15 +14,20 @@
 #include "sys.h"
 
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <string.h>
 
 /* Bounded windows: the address space and the page tables stay small
  * whatever the file size, and a window's faults stay near each other. */
 #define MM_WINDOW (16L << 20)
 
-static sigjmp_buf mm_jmp;
-static volatile sig_atomic_t mm_armed;
-static void *volatile mm_fault_addr;
+/* SIGBUS goes to the thread that faulted: each has its own. */
+static _Thread_local sigjmp_buf mm_jmp;
+static _Thread_local volatile sig_atomic_t mm_armed;
+static _Thread_local void *volatile mm_fault_addr;
+/* The handler is the process's, installed once and kept: 0, 1 being
+ * installed, 2 in place, -errno could not be. */
+static atomic_int mm_handler;
 
 static void mm_sigbus(int sig, siginfo_t *si, void *uc)
 {
@@ -168,12 +173,29 @@ out_unmap:
 	return err;
 }
 
+static int mm_handler_install(void)
+{
+	struct sigaction sa = { 0 };
+	int state = 0, err;
+
+	if (atomic_compare_exchange_strong(&mm_handler, &state, 1)) {
+		sa.sa_sigaction = mm_sigbus;
+		sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+		sigemptyset(&sa.sa_mask);
+		err = sys_sigaction(SIGBUS, &sa, NULL);
+		atomic_store(&mm_handler, err ? err : 2);
+		return err;
+	}
+	while ((state = atomic_load(&mm_handler)) == 1)
+		sys_sched_yield();
+	return state == 2 ? 0 : state;
+}
+
 static int mmap_copy(struct copy_job *job, int64_t len)
 {
-	struct sigaction sa = { 0 }, old;
 	bool to_map;
 	off_t size0 = job->dst.st.st_size, end;
-	int err = 0, rerr;
+	int err = 0;
 
 	if (len <= 0)
 		return 0;
@@ -186,10 +208,7 @@ static int mmap_copy(struct copy_job *job, int64_t len)
 			return err;
 		}
 	}
-	sa.sa_sigaction = mm_sigbus;
-	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
-	sigemptyset(&sa.sa_mask);
-	err = sys_sigaction(SIGBUS, &sa, &old);
+	err = mm_handler_install();
 	if (err)
 		goto out_size;
 
@@ -211,9 +230,6 @@ static int mmap_copy(struct copy_job *job, int64_t len)
 		len -= (int64_t)n;
 	}
 
-	rerr = sys_sigaction(SIGBUS, &old, NULL);
-	if (!err)
-		err = rerr;
 out_size:
 	/* The file reaches no further than what was certainly copied (or
 	 * than it did before, if it was not empty and not ours). */

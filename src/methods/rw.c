@@ -7,9 +7,9 @@
 #define RW_FLOOR (128 * 1024)
 #define RW_CEILING (8 * 1024 * 1024)
 
-/* One buffer for the whole run, grown when a file asks for more. */
-static char *rw_buf;
-static size_t rw_buf_size;
+/* One buffer for the whole run per thread, grown when a file asks for more. */
+static _Thread_local char *rw_buf;
+static _Thread_local size_t rw_buf_size;
 
 static int rw_buffer(size_t want)
 {

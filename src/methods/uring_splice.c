@@ -30,9 +30,10 @@ struct us_pipe {
 	bool made;
 };
 
-static struct uring us_ring = { .fd = -1 };
-static int us_state;	/* 0: not set up yet, 1: ready, -errno: not to be had this run */
-static struct us_pipe us_pipes[US_SLOTS];
+/* Each worker has its own ring and pipes (first use sets them up). */
+static _Thread_local struct uring us_ring = { .fd = -1 };
+static _Thread_local int us_state;	/* 0: not set up yet, 1: ready, -errno: not to be had this run */
+static _Thread_local struct us_pipe us_pipes[US_SLOTS];
 
 enum us_kind { US_FILL, US_DRAIN, US_DIRECT };
 
@@ -66,7 +67,7 @@ struct us_copy {
 
 static const char *us_unavailable(void)
 {
-	static char why[96];
+	static _Thread_local char why[96];
 	const char *name = strerrorname_np(-us_state);
 
 	if (us_state == -EOPNOTSUPP)

@@ -1,0 +1,269 @@
+/* engine.c: the job ring between the walker and its workers, and the
+ * collector that prints what the workers said in walk order.
+ *
+ * Jobs are sequence-numbered in walk order into a ring. A worker takes the
+ * next one, runs cp_copy with its messages kept aside, and marks it done;
+ * the walker collects from the oldest, printing and folding the results,
+ * and waits only when the ring is full or it must drain (before it copies
+ * anything itself, finishes a directory, or lets go of its descriptors).
+ * Threads sleep and wake through counted futex calls (sync.c); their
+ * stacks are mapped by counted calls; clone3 is counted as pthread_create
+ * returns. What the C library does in a new thread on its own (its
+ * signal mask, rseq, the robust list, exit) is not zcp's to count.
+ */
+#include "engine.h"
+#include "inflight.h"
+#include "sync.h"
+#include "sys.h"
+#include "util.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define ENGINE_RING 128
+#define ENGINE_WORKERS_MAX 64
+/* The static TLS (quoting buffers, about 100 KiB) lives on it too. Pages
+ * never touched cost no memory. */
+#define ENGINE_STACK (2L << 20)
+/* Room for what one file's copy says (-v, errors, --stats lines). */
+#define ENGINE_OUT_BUF 4096
+
+struct engine_job {
+	struct cp_ctx *ctx;
+	struct cp_path src, dst;
+	char *paths;		/* src.path and dst.path, one allocation */
+	int err;
+	struct util_capture out;
+	atomic_uint done;
+};
+
+struct engine_worker {
+	pthread_t thread;
+	struct stats *stats;	/* its thread's counters, read once it is quiet */
+	atomic_uint quiet;	/* stopped, and makes no more counted calls */
+};
+
+static struct {
+	unsigned jobs;		/* --jobs; 0: one per CPU */
+	bool tried;		/* workers started, or found not to be had */
+	unsigned n;		/* workers running */
+	atomic_uint issued, taken, completed, sleepers, walker_waiting, stop;
+	unsigned collected;
+	int err;		/* the last failure collected since the last drain */
+	struct engine_job ring[ENGINE_RING];
+	struct engine_worker w[ENGINE_WORKERS_MAX];
+} eng;
+
+static _Thread_local bool engine_worker_thread;
+
+void engine_set_jobs(unsigned jobs)
+{
+	eng.jobs = jobs;
+}
+
+bool engine_in_worker(void)
+{
+	return engine_worker_thread;
+}
+
+/*
+ * Serial where the output depends on the order things happen in, not only
+ * on the order they are printed: -i asks before each file; --explain and
+ * --debug say what was learned by the files before; --dry-run copies
+ * nothing to share out.
+ */
+bool engine_enabled(const struct cp_opts *o)
+{
+	return eng.jobs != 1 && !o->dry_run && o->interactive != ASK_ALWAYS && !o->explain &&
+	       !o->debug;
+}
+
+static struct engine_job *engine_take(void)
+{
+	for (;;) {
+		unsigned t = atomic_load(&eng.taken);
+		unsigned i = atomic_load(&eng.issued);
+
+		if (t != i) {
+			if (atomic_compare_exchange_weak(&eng.taken, &t, t + 1))
+				return &eng.ring[t % ENGINE_RING];
+			continue;
+		}
+		if (atomic_load(&eng.stop))
+			return NULL;
+		/* Say so before looking again: the walker wakes a sleeper it sees. */
+		atomic_fetch_add(&eng.sleepers, 1);
+		if (atomic_load(&eng.issued) == i && !atomic_load(&eng.stop))
+			sync_wait(&eng.issued, i);
+		atomic_fetch_sub(&eng.sleepers, 1);
+	}
+}
+
+static void engine_run(struct engine_job *j)
+{
+	util_capture_start(&j->out);
+	j->err = cp_copy(j->ctx, &j->src, &j->dst, false);
+	util_capture_stop();
+	atomic_store_explicit(&j->done, 1, memory_order_release);
+	atomic_fetch_add(&eng.completed, 1);
+	if (atomic_load(&eng.walker_waiting))
+		sync_wake(&eng.completed, 1);
+}
+
+static void *engine_worker_main(void *arg)
+{
+	struct engine_worker *w = arg;
+	struct engine_job *j;
+
+	engine_worker_thread = true;
+	w->stats = &stats_total;
+	while ((j = engine_take()) != NULL)
+		engine_run(j);
+	atomic_store_explicit(&w->quiet, 1, memory_order_release);
+	return NULL;
+}
+
+static unsigned engine_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sys_sched_getaffinity(&set) != 0)
+		return 1;
+	return (unsigned)CPU_COUNT(&set);
+}
+
+static bool engine_start(void)
+{
+	unsigned want = eng.jobs ? eng.jobs : engine_cpus();
+
+	eng.tried = true;
+	/* Before any thread could race to it. */
+	inflight_init();
+	if (want > ENGINE_WORKERS_MAX)
+		want = ENGINE_WORKERS_MAX;
+	if (want < 2)
+		return false;
+	for (unsigned i = 0; i < want; i++) {
+		struct engine_worker *w = &eng.w[eng.n];
+		pthread_attr_t attr;
+		void *stack;
+		int err;
+
+		stack = sys_mmap(NULL, ENGINE_STACK, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+		if (stack == MAP_FAILED)
+			break;
+		if (pthread_attr_init(&attr) != 0) {
+			sys_munmap(stack, ENGINE_STACK);
+			break;
+		}
+		pthread_attr_setstack(&attr, stack, ENGINE_STACK);
+		err = pthread_create(&w->thread, &attr, engine_worker_main, w);
+		pthread_attr_destroy(&attr);
+		stats_call(SC_clone3, -err);	/* the one call pthread_create makes for it */
+		if (err) {
+			sys_munmap(stack, ENGINE_STACK);
+			break;
+		}
+		pthread_detach(w->thread);
+		eng.n++;
+	}
+	/* One worker is a serial copy with extra steps. */
+	return eng.n >= 1;
+}
+
+/* The oldest job is done: print what it said, note how it went. */
+static void engine_collect_one(void)
+{
+	struct engine_job *j = &eng.ring[eng.collected % ENGINE_RING];
+
+	while (!atomic_load_explicit(&j->done, memory_order_acquire)) {
+		unsigned c = atomic_load(&eng.completed);
+
+		atomic_store(&eng.walker_waiting, 1);
+		if (!atomic_load_explicit(&j->done, memory_order_acquire))
+			sync_wait(&eng.completed, c);
+		atomic_store(&eng.walker_waiting, 0);
+	}
+	util_capture_replay(&j->out);
+	if (j->err)
+		eng.err = j->err;
+	free(j->paths);
+	j->paths = NULL;
+	atomic_store_explicit(&j->done, 0, memory_order_relaxed);
+	eng.collected++;
+}
+
+/* Print what is done already, in order, without waiting. */
+static void engine_collect_ready(void)
+{
+	while (eng.collected != atomic_load(&eng.issued) &&
+	       atomic_load_explicit(&eng.ring[eng.collected % ENGINE_RING].done,
+				    memory_order_acquire))
+		engine_collect_one();
+}
+
+int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d)
+{
+	size_t ls = strlen(s->path) + 1, ld = strlen(d->path) + 1;
+	unsigned seq = atomic_load(&eng.issued);
+	struct engine_job *j;
+
+	if (!eng.tried && !engine_start())
+		return -EAGAIN;
+	if (!eng.n)
+		return -EAGAIN;
+	engine_collect_ready();
+	if (seq - eng.collected == ENGINE_RING)
+		engine_collect_one();
+	j = &eng.ring[seq % ENGINE_RING];
+	j->ctx = ctx;
+	j->paths = util_xmalloc(ls + ld);
+	memcpy(j->paths, s->path, ls);
+	memcpy(j->paths + ls, d->path, ld);
+	j->src = (struct cp_path){ .dirfd = s->dirfd, .path = j->paths,
+				   .name = j->paths + ls - 1 - strlen(s->name) };
+	j->dst = (struct cp_path){ .dirfd = d->dirfd, .path = j->paths + ls,
+				   .name = j->paths + ls + ld - 1 - strlen(d->name) };
+	j->err = 0;
+	/* Made here, on the walker's thread: a worker that mallocs gets an
+	 * arena of its own, mapped by calls zcp could not count. */
+	if (!j->out.buf) {
+		j->out.cap = ENGINE_OUT_BUF;
+		j->out.buf = util_xmalloc(j->out.cap);
+	}
+	atomic_fetch_add(&eng.issued, 1);
+	if (atomic_load(&eng.sleepers))
+		sync_wake(&eng.issued, 1);
+	return 0;
+}
+
+int engine_drain(void)
+{
+	int err;
+
+	while (eng.collected != atomic_load(&eng.issued))
+		engine_collect_one();
+	err = eng.err;
+	eng.err = 0;
+	return err;
+}
+
+void engine_stop(void)
+{
+	if (!eng.n)
+		return;
+	engine_drain();
+	atomic_store(&eng.stop, 1);
+	sync_wake(&eng.issued, (int)eng.n);
+	for (unsigned i = 0; i < eng.n; i++) {
+		/* A worker woken is about to be quiet: make room for it to run. */
+		while (!atomic_load_explicit(&eng.w[i].quiet, memory_order_acquire))
+			sys_sched_yield();
+		stats_add(&stats_total, eng.w[i].stats);
+	}
+	eng.n = 0;
+	for (unsigned i = 0; i < ENGINE_RING; i++)
+		free(eng.ring[i].out.buf);
+}

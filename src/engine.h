@@ -1,0 +1,33 @@
+/* engine.h: copy workers beside the walker.
+ *
+ * The walker (the main thread, tree.c) keeps cp's decisions that need the
+ * whole picture and hands the per-file work of a tree's entries to N
+ * workers: each runs cp_copy for one entry, its messages kept aside. The
+ * collector, on the walker's thread, prints them in walk order and folds
+ * the results, so that output and exit status are a serial run's.
+ */
+#ifndef ZCP_ENGINE_H
+#define ZCP_ENGINE_H
+
+#include "cp.h"
+
+#include <stdbool.h>
+
+/* --jobs: 0 (the default) is one worker per CPU zcp may run on, found
+ * when the first tree needs them; 1 copies on the walker, serially. */
+void engine_set_jobs(unsigned jobs);
+/* May the walker hand entries to workers in this run? */
+bool engine_enabled(const struct cp_opts *o);
+/* Hand the entry (s, d) of a directory being walked to a worker; its
+ * descriptors stay open until engine_drain. 0, or -errno when no worker
+ * could be had: then the walker copies the entry itself. */
+int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d);
+/* Wait for every entry handed over, print what they said, in order; the
+ * last failure among them, or 0. */
+int engine_drain(void);
+/* On a worker's thread? (A directory it meets is not its to walk.) */
+bool engine_in_worker(void);
+/* The workers are done: their counts go into this thread's stats. */
+void engine_stop(void);
+
+#endif

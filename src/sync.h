@@ -1,0 +1,28 @@
+/* sync.h: what the engine's threads share, on futex(2) and C11 atomics.
+ *
+ * Every futex call goes through a counted wrapper, so that --stats agrees
+ * with strace with threads running; the data itself is handed over by
+ * the atomics (release, then acquire), which is what ThreadSanitizer
+ * reads. A lock is three-state (free, held, held with waiters): taking a
+ * free one costs no call at all.
+ */
+#ifndef ZCP_SYNC_H
+#define ZCP_SYNC_H
+
+#include <stdatomic.h>
+
+struct sync_lock {
+	atomic_uint state;	/* 0 free, 1 held, 2 held and waited for */
+};
+
+#define SYNC_LOCK_INIT { 0 }
+
+/* Sleep while *word is val (a wake, or a change first, ends it). */
+void sync_wait(atomic_uint *word, unsigned val);
+/* Wake up to n sleepers on word. */
+void sync_wake(atomic_uint *word, int n);
+
+void sync_lock(struct sync_lock *l);
+void sync_unlock(struct sync_lock *l);
+
+#endif
