@@ -2,6 +2,8 @@
 # make [all] | check | demo | bench | install | uninstall | clean   (V=1: show commands)
 
 PREFIX ?= /usr/local
+# make check TESTS="tests/a.bats tests/b.bats": some suites only.
+TESTS ?= tests
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man/man1
 BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
@@ -23,6 +25,11 @@ ifeq ($(SANITIZE),1)
 BUILD = build/san
 ZCP_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 ZCP_LDFLAGS = -fsanitize=address,undefined
+else ifeq ($(SANITIZE),thread)
+# ThreadSanitizer: the workers and the walker (make check SANITIZE=thread).
+BUILD = build/tsan
+ZCP_CFLAGS += -fsanitize=thread -fno-omit-frame-pointer
+ZCP_LDFLAGS = -fsanitize=thread
 else
 BUILD = build/rel
 ZCP_LDFLAGS = -static
@@ -40,7 +47,7 @@ endif
 
 all: zcp
 
-# ./zcp is whichever build was made last (SANITIZE=1 or not).
+# ./zcp is whichever build was made last (SANITIZE=1, thread or none).
 zcp: $(BUILD)/zcp FORCE
 	$(Q)cmp -s $< $@ || { cp $< $@.tmp && mv -f $@.tmp $@; }
 
@@ -60,7 +67,7 @@ setup:
 
 check: setup
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)ZCP_SANITIZE=$(SANITIZE) bats tests
+	$(Q)ZCP_SANITIZE=$(SANITIZE) bats $(TESTS)
 
 demo: setup
 	$(Q)$(MAKE) --no-print-directory all

@@ -436,6 +436,55 @@ static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct st
 	return err;
 }
 
+/* Options under which a new regular file is only data and attributes:
+ * no links made instead, no file written aside. */
+static bool cp_fresh_ok(const struct cp_opts *o)
+{
+	return o->link == LINK_NONE && !o->attr_only && !o->atomic && !o->dry_run;
+}
+
+/*
+ * A regular file (by its directory entry) into a directory this run made:
+ * the source is opened and looked at once, the destination created with
+ * O_EXCL and not looked up at all (cp's "new_dst"). 0, -errno after a
+ * message, or 1 when it is not a plain new file after all (a symlink or a
+ * directory now, or one of a hard-link group): cp_copy's full way then.
+ */
+static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst)
+{
+	const struct cp_opts *o = ctx->o;
+	struct stat sst;
+	int fd, err;
+
+	stats_file_begin();	/* (begun again by the full way, if it comes to that) */
+	fd = sys_openat(src->dirfd, src->name, O_RDONLY | O_NOCTTY | O_NOFOLLOW, 0);
+	if (fd == -ELOOP)
+		return 1;
+	if (fd < 0) {
+		if (fd == -ENOENT) {
+			/* Gone since the listing: what cp's lstat would have said. */
+			util_error(fd, "cannot stat %s", util_quote(src->path));
+		} else {
+			cp_verbose(o, src, dst, NULL);
+			create_src_error(src, fd);
+		}
+		err = fd;
+		goto out_report;
+	}
+	err = sys_fstat(fd, &sst);
+	if (err || !S_ISREG(sst.st_mode) || cp_tracks_links(o, &sst, false)) {
+		sys_close(fd);
+		return 1;
+	}
+	cp_verbose(o, src, dst, NULL);
+	err = create_data(ctx, src, &sst, fd, dst, NULL, NULL);
+	sys_close(fd);
+out_report:
+	stats_file_end();
+	report_file(src->path, dst->path);
+	return err;
+}
+
 int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	    bool cmdline)
 {
@@ -449,6 +498,10 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	const struct cp_hardlink *linked = NULL;
 	char *backup = NULL;
 	int err;
+
+	if (src->regular && dst->made_dir && !follow && cp_fresh_ok(o) &&
+	    (err = cp_copy_fresh(ctx, src, dst)) <= 0)
+		return err;
 
 	err = src->name ? sys_fstatat(src->dirfd, src->name, &sst, follow ? 0 : AT_SYMLINK_NOFOLLOW)
 			: sys_fstat(STDIN_FILENO, &sst);

@@ -60,6 +60,11 @@ struct cp_path {
 	const char *name;
 	const char *path;
 	bool absent;	/* --dry-run: dirfd stands for a directory not made, name is not there */
+	bool regular;	/* its directory entry says a regular file (d_type) */
+	/* dirfd is a directory this run made (its stat): nothing is in the
+	 * way but what this run put there, so the name is not looked up
+	 * first (O_EXCL catches one that appeared meanwhile). */
+	const struct stat *made_dir;
 };
 
 /* A source directory being copied; the chain runs from the innermost out

@@ -182,6 +182,15 @@ static int create_begin(struct copy_job *job, void *arg)
 	return err;
 }
 
+/* What open(O_CREAT | O_EXCL) made in dir: an empty regular file there,
+ * with the mode asked for less the umask. Only where nothing depends on
+ * its owner or exact mode (a default ACL could change that mode). */
+static void create_guess(struct stat *st, const struct stat *dir, mode_t mode, mode_t umask)
+{
+	*st = (struct stat){ .st_dev = dir->st_dev, .st_mode = S_IFREG | (mode & ~umask),
+			     .st_nlink = 1, .st_blksize = dir->st_blksize };
+}
+
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		int src_fd, const struct cp_path *dst, const struct stat *dlst, struct stat *made)
 {
@@ -189,11 +198,12 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	struct dest d = { .fd = STDOUT_FILENO, .slot = -1 };
 	struct copy_job job;
 	struct plan plan;
+	mode_t how_mode = o->preserve.mode_off ? 0666 : meta_new_mode(o, sst) & 0777;
 	int used = -1, err;
 
 	if (dst->name) {
 		struct dest_how how = {
-			.mode = o->preserve.mode_off ? 0666 : meta_new_mode(o, sst) & 0777,
+			.mode = how_mode,
 			.exists = dlst != NULL,
 			.link = dlst && S_ISLNK(dlst->st_mode),
 			.atomic = o->atomic, .force = o->force, .verbose = o->verbose,
@@ -214,10 +224,16 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 			return err;
 		}
 	}
+	/* Just made in a directory this run made: known without an fstat. */
+	struct stat guess;
+	bool guessed = dst->made_dir && !dlst && meta_final_mode(o, sst, 0) == (mode_t)-1;
+	if (guessed)
+		create_guess(&guess, dst->made_dir, how_mode, o->umask);
 	err = exec_job_init(&job,
 			    &(struct exec_end){ .fd = src_fd, .path = src->path, .st = sst,
 						.inherited = !src->name },
 			    &(struct exec_end){ .fd = d.fd, .path = dst->path,
+						.st = guessed ? &guess : NULL,
 						.inherited = !dst->name,
 						.is_new = dst->name && (!dlst || o->atomic) },
 			    o->sparse, o->reflink == REFLINK_ALWAYS, o->reflink == REFLINK_NEVER);

@@ -17,6 +17,7 @@
 #include "sys.h"
 #include "util.h"
 
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,10 @@
 /* Room for what one file's copy says (-v, errors, --stats lines). */
 #define ENGINE_OUT_BUF 4096
 
+#define NO_WANT UINT_MAX
+
 struct engine_job {
+	unsigned seq;
 	struct cp_ctx *ctx;
 	struct cp_path src, dst;
 	char *paths;		/* src.path and dst.path, one allocation */
@@ -48,7 +52,9 @@ static struct {
 	unsigned jobs;		/* --jobs; 0: one per CPU */
 	bool tried;		/* workers started, or found not to be had */
 	unsigned n;		/* workers running */
-	atomic_uint issued, taken, completed, sleepers, walker_waiting, stop;
+	atomic_uint issued, taken, completed, sleepers, stop;
+	atomic_uint waking;	/* a wake is on its way: no second one for the same work */
+	atomic_uint wants;	/* the job the walker sleeps for, or NO_WANT */
 	unsigned collected;
 	int err;		/* the last failure collected since the last drain */
 	struct engine_job ring[ENGINE_RING];
@@ -79,6 +85,16 @@ bool engine_enabled(const struct cp_opts *o)
 	       !o->debug;
 }
 
+/* Wake a sleeping worker, unless one is being woken already: that one
+ * takes what is there and wakes the next if more is. */
+static void engine_wake_one(void)
+{
+	if (!atomic_load(&eng.sleepers) || atomic_exchange(&eng.waking, 1))
+		return;
+	if (sync_wake(&eng.issued, 1) == 0)
+		atomic_store(&eng.waking, 0);	/* it had woken by itself */
+}
+
 static struct engine_job *engine_take(void)
 {
 	for (;;) {
@@ -86,9 +102,12 @@ static struct engine_job *engine_take(void)
 		unsigned i = atomic_load(&eng.issued);
 
 		if (t != i) {
-			if (atomic_compare_exchange_weak(&eng.taken, &t, t + 1))
-				return &eng.ring[t % ENGINE_RING];
-			continue;
+			if (!atomic_compare_exchange_weak(&eng.taken, &t, t + 1))
+				continue;
+			/* More than this one waiting: another sleeper can help. */
+			if (i - t > 1)
+				engine_wake_one();
+			return &eng.ring[t % ENGINE_RING];
 		}
 		if (atomic_load(&eng.stop))
 			return NULL;
@@ -97,6 +116,7 @@ static struct engine_job *engine_take(void)
 		if (atomic_load(&eng.issued) == i && !atomic_load(&eng.stop))
 			sync_wait(&eng.issued, i);
 		atomic_fetch_sub(&eng.sleepers, 1);
+		atomic_store(&eng.waking, 0);
 	}
 }
 
@@ -105,9 +125,12 @@ static void engine_run(struct engine_job *j)
 	util_capture_start(&j->out);
 	j->err = cp_copy(j->ctx, &j->src, &j->dst, false);
 	util_capture_stop();
+	unsigned seq = j->seq;
+
 	atomic_store_explicit(&j->done, 1, memory_order_release);
 	atomic_fetch_add(&eng.completed, 1);
-	if (atomic_load(&eng.walker_waiting))
+	/* Only the job it sleeps for wakes the walker: one call per batch. */
+	if (atomic_load(&eng.wants) == seq)
 		sync_wake(&eng.completed, 1);
 }
 
@@ -138,6 +161,7 @@ static bool engine_start(void)
 	unsigned want = eng.jobs ? eng.jobs : engine_cpus();
 
 	eng.tried = true;
+	atomic_store(&eng.wants, NO_WANT);
 	/* Before any thread could race to it. */
 	inflight_init();
 	if (want > ENGINE_WORKERS_MAX)
@@ -173,19 +197,27 @@ static bool engine_start(void)
 	return eng.n >= 1;
 }
 
+/* Sleep until job seq is done. */
+static void engine_wait(unsigned seq)
+{
+	struct engine_job *j = &eng.ring[seq % ENGINE_RING];
+
+	while (!atomic_load_explicit(&j->done, memory_order_acquire)) {
+		unsigned c = atomic_load(&eng.completed);
+
+		atomic_store(&eng.wants, seq);
+		if (!atomic_load_explicit(&j->done, memory_order_acquire))
+			sync_wait(&eng.completed, c);
+		atomic_store(&eng.wants, NO_WANT);
+	}
+}
+
 /* The oldest job is done: print what it said, note how it went. */
 static void engine_collect_one(void)
 {
 	struct engine_job *j = &eng.ring[eng.collected % ENGINE_RING];
 
-	while (!atomic_load_explicit(&j->done, memory_order_acquire)) {
-		unsigned c = atomic_load(&eng.completed);
-
-		atomic_store(&eng.walker_waiting, 1);
-		if (!atomic_load_explicit(&j->done, memory_order_acquire))
-			sync_wait(&eng.completed, c);
-		atomic_store(&eng.walker_waiting, 0);
-	}
+	engine_wait(eng.collected);
 	util_capture_replay(&j->out);
 	if (j->err)
 		eng.err = j->err;
@@ -215,17 +247,27 @@ int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_p
 	if (!eng.n)
 		return -EAGAIN;
 	engine_collect_ready();
-	if (seq - eng.collected == ENGINE_RING)
-		engine_collect_one();
+	if (seq - eng.collected == ENGINE_RING) {
+		/* Full: wait for half of it, not for each job (two futex calls
+		 * a file otherwise), so the workers never run dry meanwhile;
+		 * then the oldest, should it still run. */
+		engine_wait(eng.collected + ENGINE_RING / 2);
+		engine_collect_ready();
+		if (seq - eng.collected == ENGINE_RING)
+			engine_collect_one();
+	}
 	j = &eng.ring[seq % ENGINE_RING];
+	j->seq = seq;
 	j->ctx = ctx;
 	j->paths = util_xmalloc(ls + ld);
 	memcpy(j->paths, s->path, ls);
 	memcpy(j->paths + ls, d->path, ld);
-	j->src = (struct cp_path){ .dirfd = s->dirfd, .path = j->paths,
-				   .name = j->paths + ls - 1 - strlen(s->name) };
-	j->dst = (struct cp_path){ .dirfd = d->dirfd, .path = j->paths + ls,
-				   .name = j->paths + ls + ld - 1 - strlen(d->name) };
+	j->src = *s;
+	j->src.path = j->paths;
+	j->src.name = j->paths + ls - 1 - strlen(s->name);
+	j->dst = *d;	/* made_dir: the frame's, which waits for its jobs */
+	j->dst.path = j->paths + ls;
+	j->dst.name = j->paths + ls + ld - 1 - strlen(d->name);
 	j->err = 0;
 	/* Made here, on the walker's thread: a worker that mallocs gets an
 	 * arena of its own, mapped by calls zcp could not count. */
@@ -234,8 +276,7 @@ int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_p
 		j->out.buf = util_xmalloc(j->out.cap);
 	}
 	atomic_fetch_add(&eng.issued, 1);
-	if (atomic_load(&eng.sleepers))
-		sync_wake(&eng.issued, 1);
+	engine_wake_one();
 	return 0;
 }
 
@@ -243,6 +284,9 @@ int engine_drain(void)
 {
 	int err;
 
+	/* The newest first: one sleep, as jobs end about in order. */
+	if (eng.collected != atomic_load(&eng.issued))
+		engine_wait(atomic_load(&eng.issued) - 1);
 	while (eng.collected != atomic_load(&eng.issued))
 		engine_collect_one();
 	err = eng.err;
@@ -258,9 +302,11 @@ void engine_stop(void)
 	atomic_store(&eng.stop, 1);
 	sync_wake(&eng.issued, (int)eng.n);
 	for (unsigned i = 0; i < eng.n; i++) {
-		/* A worker woken is about to be quiet: make room for it to run. */
+		/* A worker woken is about to be quiet; it says so by a store
+		 * alone (a wake would be a call after its counts were read),
+		 * so look every 100 us. */
 		while (!atomic_load_explicit(&eng.w[i].quiet, memory_order_acquire))
-			sys_sched_yield();
+			sync_wait_for(&eng.w[i].quiet, 0, 100000);
 		stats_add(&stats_total, eng.w[i].stats);
 	}
 	eng.n = 0;

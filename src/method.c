@@ -6,7 +6,6 @@
  * `make bench` measured (see README.md, "Choosing a method").
  */
 #include "method.h"
-#include "sync.h"
 #include "stats.h"
 #include "sys.h"
 
@@ -89,11 +88,13 @@ struct fact {
 };
 
 #define FACTS_MAX 32
-static struct fact facts[FACTS_MAX];
-static unsigned nfacts;
-static struct sync_lock facts_lock = SYNC_LOCK_INIT;	/* the workers share them */
+/* Each worker learns them for itself: one failed probe per worker is
+ * cheaper than a lock every file takes. */
+static _Thread_local struct fact facts[FACTS_MAX];
+static _Thread_local unsigned nfacts;
 
-static enum method_fact fact_find(const struct copy_method *m, dev_t src, dev_t dst, int *err)
+enum method_fact method_fact_get(const struct copy_method *m, dev_t src, dev_t dst,
+				 int *err)
 {
 	for (unsigned i = 0; i < nfacts; i++) {
 		if (facts[i].m == m && facts[i].src == src && facts[i].dst == dst) {
@@ -104,29 +105,14 @@ static enum method_fact fact_find(const struct copy_method *m, dev_t src, dev_t 
 	return FACT_UNKNOWN;
 }
 
-enum method_fact method_fact_get(const struct copy_method *m, dev_t src, dev_t dst,
-				 int *err)
-{
-	enum method_fact f;
-
-	sync_lock(&facts_lock);
-	f = fact_find(m, src, dst, err);
-	sync_unlock(&facts_lock);
-	return f;
-}
-
 void method_fact_set(const struct copy_method *m, dev_t src, dev_t dst,
 		     enum method_fact f, int err)
 {
 	int old;
 
-	if (f != FACT_FAILS)
+	if (f != FACT_FAILS || method_fact_get(m, src, dst, &old) == FACT_FAILS)
 		return;
-	sync_lock(&facts_lock);
-	if (fact_find(m, src, dst, &old) != FACT_FAILS) {
-		if (nfacts == FACTS_MAX)
-			nfacts = 0;	/* forget the oldest; a re-probe is only a cost */
-		facts[nfacts++] = (struct fact){ .m = m, .src = src, .dst = dst, .err = err };
-	}
-	sync_unlock(&facts_lock);
+	if (nfacts == FACTS_MAX)
+		nfacts = 0;	/* forget the oldest; a re-probe is only a cost */
+	facts[nfacts++] = (struct fact){ .m = m, .src = src, .dst = dst, .err = err };
 }

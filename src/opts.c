@@ -76,7 +76,7 @@ static const struct poptOption options[] = {
 	/* zcp's own: abbreviated only where no cp option matches (longopt.c). */
 	{ "atomic", 0, POPT_ARG_NONE, NULL, OPT_ATOMIC, longopt_own, NULL },
 	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, longopt_own, NULL },
-	{ "jobs", 'j', POPT_ARG_STRING, &arg, OPT_JOBS, longopt_own, NULL },
+	{ "jobs", 0, POPT_ARG_STRING, &arg, OPT_JOBS, longopt_own, NULL },
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, longopt_own, NULL },
 	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, longopt_own, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, longopt_own, NULL },
@@ -85,6 +85,19 @@ static const struct poptOption options[] = {
 	POPT_TABLEEND
 };
 
+
+/* --jobs=N, or ZCP_JOBS=N in the environment: 1 to 64 workers. */
+static unsigned opts_jobs(const char *s, const char *what)
+{
+	char *end;
+	unsigned long n = strtoul(s, &end, 10);
+
+	if (!*s || *end || n < 1 || n > 64 || *s == '-' || *s == '+') {
+		util_usage_error("invalid number of jobs %s for %s (1 to 64)", util_quote(s), what);
+		exit(1);
+	}
+	return (unsigned)n;
+}
 
 /* "clone, copy_range, ..." from the method table. */
 const char *opts_method_names(char *buf, size_t n)
@@ -156,8 +169,9 @@ static void usage(void)
 	      "                                 DEST keep the old data)\n"
 	      "      --fsync                  flush each file (and directory made) to storage\n"
 	      "                                 before reporting it done\n"
-	      "  -j, --jobs=N                 copy a tree's files with N workers (default: one\n"
-	      "                                 per CPU; 1 copies one file at a time)\n"
+	      "      --jobs=N                 copy a tree's files with N workers (default:\n"
+	      "                                 $ZCP_JOBS, else one per CPU; 1 copies one file\n"
+	      "                                 at a time)\n"
 	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
 	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
 	      "      --debug                  explain how each file is copied, as cp 9.2's\n"
@@ -397,16 +411,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		}
 		case OPT_ATOMIC: o->atomic = true; break;
 		case OPT_FSYNC: o->fsync = true; break;
-		case OPT_JOBS: {
-			char *end;
-			unsigned long n = strtoul(arg, &end, 10);
-			if (!*arg || *end || n < 1 || n > 64 || *arg == '-' || *arg == '+') {
-				util_usage_error("invalid number of jobs %s (1 to 64)", util_quote(arg));
-				exit(1);
-			}
-			a->jobs = (unsigned)n;
-			break;
-		}
+		case OPT_JOBS: a->jobs = opts_jobs(arg, "--jobs"); break;
 		case OPT_EXPLAIN: o->explain = true; break;
 		case OPT_DEBUG: o->debug = true; o->verbose = true; break;	/* as cp */
 		case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;
@@ -448,6 +453,8 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			util_usage_error("invalid option -- '%s'", bad + 1);
 		exit(1);
 	}
+	if (!a->jobs && getenv("ZCP_JOBS"))
+		a->jobs = opts_jobs(getenv("ZCP_JOBS"), "ZCP_JOBS");
 	if (link_hard && link_symbolic) {
 		util_usage_error("cannot make both hard and symbolic links");
 		exit(1);

@@ -10,9 +10,18 @@ void sync_wait(atomic_uint *word, unsigned val)
 	sys_futex((unsigned *)word, FUTEX_WAIT_PRIVATE, val);
 }
 
-void sync_wake(atomic_uint *word, int n)
+void sync_wait_for(atomic_uint *word, unsigned val, long ns)
 {
-	sys_futex((unsigned *)word, FUTEX_WAKE_PRIVATE, (unsigned)n);
+	struct timespec t = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+
+	sys_futex_timed((unsigned *)word, FUTEX_WAIT_PRIVATE, val, &t);
+}
+
+int sync_wake(atomic_uint *word, int n)
+{
+	int r = sys_futex((unsigned *)word, FUTEX_WAKE_PRIVATE, (unsigned)n);
+
+	return r < 0 ? 0 : r;
 }
 
 void sync_lock(struct sync_lock *l)

@@ -19,8 +19,10 @@ struct sync_lock {
 
 /* Sleep while *word is val (a wake, or a change first, ends it). */
 void sync_wait(atomic_uint *word, unsigned val);
-/* Wake up to n sleepers on word. */
-void sync_wake(atomic_uint *word, int n);
+/* The same, for ns nanoseconds at most. */
+void sync_wait_for(atomic_uint *word, unsigned val, long ns);
+/* Wake up to n sleepers on word; how many woke. */
+int sync_wake(atomic_uint *word, int n);
 
 void sync_lock(struct sync_lock *l);
 void sync_unlock(struct sync_lock *l);

@@ -209,6 +209,12 @@ static inline int sys_sched_yield(void)
 	return (int)sys_ret(SC_sched_yield, sched_yield());
 }
 
+static inline int sys_futex_timed(unsigned *word, int op, unsigned val,
+				  const struct timespec *t)
+{
+	return (int)sys_ret(SC_futex, syscall(SYS_futex, word, op, val, t, NULL, 0));
+}
+
 /* The CPUs zcp may run on: the default number of workers. */
 static inline int sys_sched_getaffinity(cpu_set_t *set)
 {

@@ -301,9 +301,11 @@ static void tree_step(struct tree *t, struct tree_frame *f)
 	size_t k = f->next++;
 	const char *name = f->list.names[k];
 	struct cp_path s = { .dirfd = f->d.src_fd, .name = name,
-			     .path = tree_path_add(&t->src, name) };
+			     .path = tree_path_add(&t->src, name),
+			     .regular = f->list.types[k] == DT_REG };
 	struct cp_path d = { .dirfd = f->d.dst_fd, .name = name,
-			     .path = tree_path_add(&t->dst, name), .absent = f->d.dst_absent };
+			     .path = tree_path_add(&t->dst, name), .absent = f->d.dst_absent,
+			     .made_dir = f->d.exists || f->d.dst_absent ? NULL : &f->d.dst_st };
 	int err;
 
 	if (tree_hands_over(t, f, f->list.types[k]) && engine_submit(t->ctx, &s, &d) == 0)

@@ -24,10 +24,25 @@ struct walk_item {
 	unsigned char type;
 };
 
-static int walk_cmp(const void *a, const void *b)
+/* By inode, merging runs bottom-up through tmp: not qsort(3), which asks
+ * the kernel how much memory there is (sysinfo, a call zcp would not
+ * count) once an array passes 1 KiB. */
+static void walk_sort(struct walk_item *v, struct walk_item *tmp, size_t n)
 {
-	const struct walk_item *x = a, *y = b;
-	return x->ino < y->ino ? -1 : x->ino > y->ino;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+
+			while (i < mid && j < hi)
+				tmp[k++] = v[j].ino < v[i].ino ? v[j++] : v[i++];
+			while (i < mid)
+				tmp[k++] = v[i++];
+			while (j < hi)
+				tmp[k++] = v[j++];
+		}
+		memcpy(v, tmp, n * sizeof(*v));
+	}
 }
 
 int walk_read(int dirfd, struct walk_list *l, struct walk_buf *wb)
@@ -69,8 +84,11 @@ int walk_read(int dirfd, struct walk_list *l, struct walk_buf *wb)
 		free(items);
 		return (int)n;
 	}
-	if (nitems)	/* an empty directory has no array to sort */
-		qsort(items, nitems, sizeof(*items), walk_cmp);
+	if (nitems > 1) {
+		struct walk_item *tmp = util_xmalloc(nitems * sizeof(*tmp));
+		walk_sort(items, tmp, nitems);
+		free(tmp);
+	}
 	l->names = util_xmalloc((nitems ? nitems : 1) * sizeof(char *));
 	l->types = util_xmalloc(nitems ? nitems : 1);
 	for (size_t i = 0; i < nitems; i++) {

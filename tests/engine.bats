@@ -1,0 +1,217 @@
+#!/usr/bin/env bats
+# The engine: a tree's files copied by workers (--jobs), with the output,
+# the exit status and the tree of a serial run, and of cp.
+
+load helpers
+
+setup() { zcp_setup; }
+teardown() { zcp_teardown; }
+
+# mk_wide DIR DIRS FILES: DIRS directories of FILES small files, sizes
+# from a fixed seed (0 to 12 KiB), and a few nested levels.
+mk_wide() {
+	python3 - "$@" <<'EOF'
+import os, random, sys
+root, ndirs, nfiles = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rng = random.Random(7)
+for d in range(ndirs):
+    path = os.path.join(root, *[f"n{d % 3}"] * (d % 4), f"d{d}")
+    os.makedirs(path, exist_ok=True)
+    for f in range(nfiles):
+        with open(os.path.join(path, f"f{f}"), "wb") as fh:
+            fh.write(rng.randbytes(rng.choice((0, 1, 4095, 4096, 4097, 12288))))
+EOF
+}
+
+# fast_snapshot DIR: path, type, mode, size, link target, hard-link group
+# and a content hash of every entry: tree_snapshot's idea, in one process.
+fast_snapshot() {
+	python3 - "$1" <<'EOF'
+import hashlib, os, stat, sys
+root = sys.argv[1].encode()
+first = {}
+for top, dirs, files in sorted(os.walk(root)):
+    for name in sorted(dirs + files):
+        p = os.path.join(top, name)
+        st = os.lstat(p)
+        rel = os.path.relpath(p, root)
+        kind, extra = stat.S_IFMT(st.st_mode), b"-"
+        if stat.S_ISREG(st.st_mode):
+            with open(p, "rb") as fh:
+                extra = hashlib.sha256(fh.read()).hexdigest()[:16].encode()
+        elif stat.S_ISLNK(st.st_mode):
+            extra = os.readlink(p)
+        grp = b"-"
+        if not stat.S_ISDIR(st.st_mode) and st.st_nlink > 1:
+            grp = first.setdefault(st.st_ino, rel)
+        size = b"-" if stat.S_ISDIR(st.st_mode) else str(st.st_size).encode()
+        sys.stdout.buffer.write(b" ".join([rel, oct(st.st_mode).encode(), size, extra, grp]) + b"\n")
+EOF
+}
+
+@test "--jobs=1, 2 and 8 copy a 10,000-file tree as cp -r does" {
+	mount_tmpfs "$T/m" 1g
+	mk_wide m/src 100 100
+	cp -r m/src m/cp
+	fast_snapshot m/cp >cp.snap
+	[ "$(wc -l <cp.snap)" -gt 10000 ]
+	for j in 1 2 8; do
+		zcp -r --jobs=$j m/src m/j$j
+		fast_snapshot m/j$j >j$j.snap
+		diff -u cp.snap j$j.snap
+		rm -rf m/j$j
+	done
+}
+
+@test "the workers start only for a tree, and --stats counts their threads" {
+	mk_wide src 3 20
+	zcp --jobs=4 --stats=json src/d0/f1 one >s1.json
+	[ "$(jq '.measured.syscalls.clone3 // 0' s1.json)" -eq 0 ]
+	zcp -r --jobs=4 --stats=json src tree >s2.json
+	[ "$(jq '.measured.syscalls.clone3' s2.json)" -eq 4 ]
+	zcp -r --jobs=1 --stats=json src tree1 >s3.json
+	[ "$(jq '.measured.syscalls.clone3 // 0' s3.json)" -eq 0 ]
+	diff -r src tree
+	diff -r src tree1
+}
+
+@test "-v output and --stats=json's files are the serial run's, in walk order" {
+	mk_wide src 20 50
+	zcp -rv --jobs=1 src s1 >v1.out 2>v1.err
+	for j in 2 8; do
+		rm -rf s$j
+		zcp -rv --jobs=$j src s$j >v$j.out 2>v$j.err
+		diff <(sed "s/'s1/'sX/" v1.out) <(sed "s/'s$j/'sX/" v$j.out)
+		[ ! -s v$j.err ]
+	done
+	# cp's -v lines, in cp's order: the same walk.
+	cp -rv src c >c.out
+	diff <(sed "s/'c/'sX/" c.out) <(sed "s/'s1/'sX/" v1.out)
+	zcp -r --jobs=1 --stats=json src js1 | jq -c '[.files[] | .source, .dest, .method]' >j1
+	zcp -r --jobs=8 --stats=json src js8 | jq -c '[.files[] | .source, .dest, .method]' >j8
+	diff <(sed 's/js1/jsX/g' j1) <(sed 's/js8/jsX/g' j8)
+	[ "$(jq length j8)" -eq 3000 ]
+}
+
+@test "unreadable files in the middle: each reported once, in walk order, as cp does; the rest copied" {
+	need_root
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	mk_wide src 10 30
+	chmod -R a+rX src
+	find src -name f3 -o -name f17 -path '*d5*' | while read -r f; do chmod 000 "$f"; done
+	[ "$(find src -perm 000 | wc -l)" -eq 11 ]
+	mkdir out && chown nobody out && chmod 755 . src
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	run as_nobody cp -r src out/c
+	[ "$status" -eq 1 ]
+	cerr=$output
+	[ "$(grep -c 'Permission denied' <<<"$cerr")" -eq 11 ]
+	for j in 1 2 8; do
+		run as_nobody "$ZCP" -r --jobs=$j src out/z$j
+		[ "$status" -eq 1 ]
+		diff <(sed "s#out/c/#out/X/#" <<<"$cerr") <(sed -e "s#out/z$j/#out/X/#" -e 's/^zcp:/cp:/' <<<"$output")
+		diff <(cd out/c && find . | sort) <(cd out/z$j && find . | sort)
+		diff -r out/c out/z$j
+	done
+}
+
+@test "a full file system mid-tree: exit 1, each failure said, no half file left" {
+	mount_tmpfs "$T/full" 2m
+	mk_wide src 8 100
+	for j in 1 8; do
+		run zcp -r --jobs=$j src full/z
+		[ "$status" -eq 1 ]
+		[[ "$output" == *"No space left on device"* ]]
+		# Every file there is whole; every file missing or failed was said.
+		(cd src && find . -type f) | while read -r f; do
+			if [ -f "full/z/$f" ]; then
+				cmp "src/$f" "full/z/$f"
+			else
+				grep -qF "z/${f#./}" <<<"$output" || grep -q "cannot create directory" <<<"$output"
+			fi
+		done
+		rm -rf full/z
+	done
+}
+
+@test "hard links across directories stay links with --jobs=8, as with cp -a" {
+	mkdir -p src/a src/b src/c
+	for i in $(seq 1 300); do
+		echo "$i" >src/a/f$i
+		ln src/a/f$i src/b/l$i
+		[ $((i % 3)) -eq 0 ] && ln src/a/f$i src/c/m$i
+	done
+	cp -a src c
+	zcp -a --jobs=8 src z
+	diff <(tree_snapshot c times) <(tree_snapshot z times)
+	[ "$(stat -c %i z/a/f300)" = "$(stat -c %i z/c/m300)" ]
+	[ "$(stat -c %h z/a/f1)" -eq 2 ]
+}
+
+@test "strace -f agrees with --stats for a copy with workers, threads' calls included" {
+	need_plain_build
+	mk_wide src 10 50
+	strace -f -c -o trace.txt "$ZCP" -a --jobs=3 --stats=json src dst >s.json
+	diff -r src dst
+	strace_agrees trace.txt s.json
+	[ "$(jq .measured.syscalls.clone3 s.json)" -eq 3 ]
+	[ "$(jq '.files | length' s.json)" -eq 500 ]
+}
+
+@test "six system calls a new small file with -r, serial or not" {
+	mk_wide src 10 100
+	for j in 1 4; do
+		rm -rf dst
+		zcp -r --jobs=$j --stats=json src dst >s.json
+		# open, fstat and close the source; create, write and close the copy.
+		files=$(jq .measured.files s.json)
+		dirs=$(find src -type d | wc -l)
+		[ "$files" -eq 1000 ]
+		# A directory costs a few calls of its own (make, open, list, close).
+		for c in openat close newfstatat; do
+			n=$(jq ".measured.syscalls.$c" s.json)
+			per=2
+			[ $c = newfstatat ] && per=1
+			[ "$n" -ge $((per * files)) ] && [ "$n" -le $((per * files + 5 * dirs + 10)) ] ||
+				fail "$c: $n calls for $files files in $dirs directories"
+		done
+		# the empty files take no write: one copy call at most for each
+		n=$(jq '.measured.syscalls.copy_file_range' s.json)
+		[ "$n" -le "$files" ]
+	done
+}
+
+@test "peak memory stays under 32 MiB for a 20,000-file tree" {
+	mount_tmpfs "$T/m" 1g
+	mk_wide m/src 200 100
+	/usr/bin/time -f %M -o rss "$ZCP" -r m/src m/dst
+	[ "$(cat rss)" -le 32768 ] || fail "peak RSS $(cat rss) KiB"
+}
+
+@test "--jobs and ZCP_JOBS take 1 to 64; a bad one is cp's usage error" {
+	run zcp --jobs=0 a b
+	assert_failure 1
+	assert_output "zcp: invalid number of jobs '0' for --jobs (1 to 64)
+Try 'zcp --help' for more information."
+	run zcp --jobs=65 a b
+	assert_failure 1
+	ZCP_JOBS=x run zcp a b
+	assert_failure 1
+	assert_line --index 0 "zcp: invalid number of jobs 'x' for ZCP_JOBS (1 to 64)"
+	echo hi >a
+	ZCP_JOBS=3 run zcp -r --stats=json a b
+	assert_success
+}
+
+@test "-i asks in walk order (serial), and --explain is a serial run's" {
+	mk_wide src 2 5
+	mkdir -p dst && cp -r src/. dst/
+	for j in 1 8; do
+		bash -c "yes n | '$ZCP' -ri --jobs=$j src/. dst 2>&1 >/dev/null" >ask$j
+	done
+	diff ask1 ask8
+	[ "$(grep -o overwrite ask8 | wc -l)" -eq 10 ]
+	zcp -r --explain --jobs=1 src e1 | sed 's/e1/eX/g' >x1
+	zcp -r --explain --jobs=8 src e8 | sed 's/e8/eX/g' >x8
+	diff x1 x8
+}
