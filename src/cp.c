@@ -644,6 +644,11 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			goto out_close_src;
 		}
 	}
+	if (!S_ISDIR(sst.st_mode) && o->link == LINK_SYMBOLIC && links_check(ctx, src, dst, &err)) {
+		cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
+		links_refuse(dst);
+		goto out_close_src;
+	}
 	if (exists && o->backup != BACKUP_OFF && cp_backup_is_source(o, src, &sst, dst)) {
 		util_error(0, "backing up %s might destroy source;  %s not copied",
 			   util_quote(dst->path), util_quote(src->path));

@@ -23,6 +23,7 @@ enum cp_reflink { REFLINK_AUTO, REFLINK_ALWAYS, REFLINK_NEVER };
 struct cp_preserve {
 	bool mode, owner, times, links, xattr;
 	bool owner_must, xattr_must;	/* named explicitly: failing is an error */
+	bool context_must;	/* --preserve=context: cp's error without SELinux */
 	bool mode_off;	/* --no-preserve=mode: new files get 0666, directories 0777 */
 };
 

@@ -47,18 +47,26 @@ static int links_try(const struct cp_ctx *ctx, const struct cp_path *src,
 			  follow ? AT_SYMLINK_FOLLOW : 0);
 }
 
+bool links_check(const struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+		 int *err)
+{
+	(void)ctx;
+	*err = src->path[0] != '/' && !links_in_cwd(dst->path) ? -EINVAL : 0;
+	return *err != 0;
+}
+
+void links_refuse(const struct cp_path *dst)
+{
+	util_error(0, "%s: can make relative symbolic links only in current directory",
+		   links_quotef(dst->path));
+}
+
 int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	       bool follow)
 {
 	const struct cp_opts *o = ctx->o;
-	bool symbolic = o->link == LINK_SYMBOLIC;
 	int err;
 
-	if (symbolic && src->path[0] != '/' && !links_in_cwd(dst->path)) {
-		util_error(0, "%s: can make relative symbolic links only in current directory",
-			   links_quotef(dst->path));
-		return -EINVAL;
-	}
 	err = links_try(ctx, src, dst, follow);
 	/* -f: what is in the way goes, as cp's force_linkat does. */
 	if (err == -EEXIST && o->force && sys_unlinkat(dst->dirfd, dst->name, 0) == 0) {
@@ -67,7 +75,7 @@ int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_pa
 		err = links_try(ctx, src, dst, follow);
 	}
 	if (err)
-		util_error(err, "cannot create %s link %s to %s", symbolic ? "symbolic" : "hard",
+		util_error(err, "cannot create %s link %s to %s", o->link == LINK_SYMBOLIC ? "symbolic" : "hard",
 			   util_quote(dst->path), util_quote(src->path));
 	return err;
 }

@@ -4,11 +4,17 @@
 
 #include "cp.h"
 
+/* -s: a relative symlink is made only in the current directory: true
+ * (*err -EINVAL) when dst is not there, found before anything is backed
+ * up or removed; links_refuse then says so in cp's words. */
+bool links_check(const struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+		 int *err);
+void links_refuse(const struct cp_path *dst);
+
 /*
- * Make dst a hard link (-l) or a symbolic link (-s) to src, with cp's
- * rules: a relative symlink only in the current directory, -f replaces
- * what is in the way. follow: -l links what a symlink source points to.
- * 0, or -errno after a message.
+ * Make dst a hard link (-l) or a symbolic link (-s) to src (links_check
+ * passed), with cp's rules: -f replaces what is in the way. follow: -l
+ * links what a symlink source points to. 0, or -errno after a message.
  */
 int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	       bool follow);

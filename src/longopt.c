@@ -116,7 +116,7 @@ static int longopt_long(const struct poptOption *table, const char **argv, int l
 	}
 	if (eq || longopt_arg_optional(o)) {
 		/* popt would take the next word as an optional argument. */
-		*out = longopt_join(o->longName, eq ? eq + 1 : "");
+		*out = longopt_join(o->longName, eq ? eq + 1 : LONGOPT_BARE);
 		return 1;
 	}
 	if (longopt_has_arg(o)) {

@@ -20,6 +20,11 @@
  * is abbreviated only where no cp option matches. */
 extern const char longopt_own[];
 
+/* The value popt sees for an optional argument not given ("--backup"),
+ * which "--backup=" (an empty one, cp's "ambiguous argument ''") is not:
+ * a control character no option value means anything with. */
+#define LONGOPT_BARE "\x1f"
+
 const char **longopt_translate(int argc, const char **argv, const struct poptOption *table,
 			       int *argc_out);
 

@@ -64,6 +64,15 @@ static char *split_parent(const char *path, const char **base)
 	return strndup(path, len);
 }
 
+/* The name a SOURCE takes in the target directory: its last component,
+ * but "." for "..", as cp: `cp -r a/b/.. e` copies into e, never e/.. */
+static const char *main_base(const char *src, char *buf, size_t n)
+{
+	const char *b = util_basename(src, buf, n);
+
+	return strcmp(b, "..") == 0 ? "." : b;
+}
+
 static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 {
 	struct cp_path s = { .dirfd = AT_FDCWD, .name = src, .path = src };
@@ -119,7 +128,7 @@ static int bench_operands(struct cp_ctx *ctx, const struct zcp_args *a, const ch
 		util_usage_error("--bench copies files, not standard input or output");
 		return 1;
 	}
-	dst = target ? util_join(target, util_basename(a->ops[0], base, sizeof(base)))
+	dst = target ? util_join(target, main_base(a->ops[0], base, sizeof(base)))
 		     : util_xstrdup(a->ops[1]);
 	ret = bench_run(ctx, a->ops[0], dst, a->bench);
 	free(dst);
@@ -263,12 +272,13 @@ int main(int argc, char **argv)
 					continue;
 				}
 				dst = util_join(target, src[0] == '/' ? src + 1 : src);
+				dst[util_strip_len(dst)] = 0;	/* 's/d/' -> 'e/s/d', as cp */
 				if (copy_operand(&ctx, src, dst))
 					ret = 1;
 				if (cp_parents_finish(&ctx, &made))
 					ret = 1;
 			} else {
-				dst = util_join(target, util_basename(src, base, sizeof(base)));
+				dst = util_join(target, main_base(src, base, sizeof(base)));
 				if (copy_operand(&ctx, src, dst))
 					ret = 1;
 			}

@@ -236,10 +236,16 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 {
 	static const char *const words[] = { "mode", "timestamps", "ownership", "links",
 					     "context", "xattr", "all", NULL };
-	char *save = NULL, *copy = util_xstrdup(list);
+	char *copy = util_xstrdup(list), *next = copy;
 
-	for (char *w = strtok_r(copy, ",", &save); w; w = strtok_r(NULL, ",", &save)) {
-		int k = word_of(w, words);
+	/* Every item, empty ones too: "" abbreviates them all (ambiguous). */
+	for (char *w = copy; next; w = next) {
+		int k;
+
+		next = strchr(w, ',');
+		if (next)
+			*next++ = 0;
+		k = word_of(w, words);
 
 		if (k < 0)
 			bad_arg(w, on ? "--preserve" : "--no-preserve", words, k == -2);
@@ -251,7 +257,7 @@ static void preserve_list(struct cp_preserve *p, char *list, bool on)
 		case 1: p->times = on; break;
 		case 2: p->owner = on; p->owner_must = on; break;
 		case 3: p->links = on; break;
-		case 4: break;	/* no SELinux contexts here */
+		case 4: p->context_must = on; break;	/* no SELinux here: see opts_parse */
 		case 5: p->xattr = on; p->xattr_must = on; break;
 		case 6:
 			p->mode = p->times = p->owner = p->links = p->xattr = on;
@@ -310,6 +316,10 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	pc = poptGetContext(util_program, argc, argv, options, 0);
 	/* popt allocates each string argument; what is kept is copied. */
 	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
+		if (arg && strcmp(arg, LONGOPT_BARE) == 0) {
+			free(arg);
+			arg = NULL;	/* no argument; "" is an empty one */
+		}
 		switch (c) {
 		case 'a':
 			o->recursive = true;
@@ -335,7 +345,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			o->preserve.owner = true;
 			break;
 		case OPT_PRESERVE:
-			if (arg && *arg) {
+			if (arg) {
 				preserve_list(&o->preserve, arg, true);
 			} else {
 				preserve_list(&o->preserve, "mode,timestamps", true);
@@ -347,7 +357,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		case 'R': o->recursive = true; break;
 		case OPT_REFLINK: {
 			static const char *const w[] = { "auto", "always", "never", NULL };
-			int r = arg && *arg ? word_of(arg, w) : 1;
+			int r = arg ? word_of(arg, w) : 1;	/* "" is ambiguous, as in cp */
 			if (r < 0)
 				bad_arg(arg, "--reflink", w, r == -2);
 			o->reflink = r == 0 ? REFLINK_AUTO : r == 1 ? REFLINK_ALWAYS : REFLINK_NEVER;
@@ -376,7 +386,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			static const char *const w[] = { "all", "none", "none-fail", "older", NULL };
 			static const enum cp_update u_of[] = { UPDATE_ALL, UPDATE_NONE,
 							       UPDATE_NONE_FAIL, UPDATE_OLDER };
-			int u = arg && *arg ? word_of(arg, w) : 3;
+			int u = arg ? word_of(arg, w) : 3;
 			if (u < 0)
 				bad_arg(arg, "--update", w, u == -2);
 			o->update = u_of[u];
@@ -392,7 +402,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		case OPT_KEEP_DIR_SYMLINK: o->keep_dir_symlink = true; break;
 		case 'Z': break;	/* no SELinux here: nothing to set, as cp */
 		case OPT_CONTEXT:
-			if (arg && *arg)
+			if (arg)
 				util_error(0, "warning: ignoring --context; "
 					      "it requires an SELinux-enabled kernel");
 			break;
@@ -451,6 +461,11 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 			util_usage_error("unrecognized option '%s'", bad);
 		else
 			util_usage_error("invalid option -- '%s'", bad + 1);
+		exit(1);
+	}
+	/* As cp without SELinux: a context asked for by name cannot be kept. */
+	if (o->preserve.context_must) {
+		util_error(0, "cannot preserve security context without an SELinux-enabled kernel");
 		exit(1);
 	}
 	if (!a->jobs && getenv("ZCP_JOBS"))

@@ -330,8 +330,12 @@ static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_
 	struct cp_ctx *ctx = t->ctx;
 
 	t->wb = util_xmalloc(sizeof(*t->wb));
+	/* Entries are named below the operand without its trailing slashes:
+	 * 'a//' gives 'a/b', as in cp. */
 	tree_path_add(&t->src, src->path);
+	tree_path_cut(&t->src, util_strip_len(t->src.s));
 	tree_path_add(&t->dst, dst->path);
+	tree_path_cut(&t->dst, util_strip_len(t->dst.s));
 	tree_push(t, src, dst, NULL);
 	while (t->n) {
 		struct tree_frame *f = t->v[t->n - 1];

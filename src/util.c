@@ -296,9 +296,18 @@ char *util_xstrdup(const char *s)
 	return memcpy(util_xmalloc(n), s, n);
 }
 
+size_t util_strip_len(const char *path)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return len;
+}
+
 char *util_join(const char *dir, const char *name)
 {
-	size_t d = strlen(dir), n = strlen(name);
+	size_t d = util_strip_len(dir), n = strlen(name);
 	char *p = util_xmalloc(d + n + 2);
 
 	memcpy(p, dir, d);

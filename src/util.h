@@ -42,6 +42,8 @@ const char *util_quote_arg(const char *arg);
 
 /* "dir/name", malloc'd; NULL on no memory. */
 char *util_join(const char *dir, const char *name);
+/* The length of path without its trailing slashes ("/" stays). */
+size_t util_strip_len(const char *path);
 /* The last component, trailing slashes ignored, into buf (size n). */
 const char *util_basename(const char *path, char *buf, size_t n);
 
