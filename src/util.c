@@ -2,6 +2,7 @@
 #include "util.h"
 #include "sys.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <termios.h>
 
@@ -158,7 +159,9 @@ void util_usage_error(const char *fmt, ...)
 static bool util_utf8(void)
 {
 	static const char *const vars[] = { "LC_ALL", "LC_CTYPE", "LANG" };
-	static int utf8 = -1;
+	/* Found once; the workers may ask at the same time and find the same. */
+	static atomic_int known = -1;
+	int utf8 = atomic_load_explicit(&known, memory_order_relaxed);
 
 	if (utf8 >= 0)
 		return utf8;
@@ -174,6 +177,7 @@ static bool util_utf8(void)
 			       strncasecmp(dot + 1, "utf8", 4) == 0);
 		break;
 	}
+	atomic_store_explicit(&known, utf8, memory_order_relaxed);
 	return utf8;
 }
 
