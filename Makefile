@@ -1,5 +1,6 @@
 # zcp: cp for Linux that lets the kernel move the bytes.
 # make [all] | check | demo | bench | install | uninstall | clean   (V=1: show commands)
+# make check SANITIZE=1|thread, TESTS=...; make bench QUICK=1 (a few minutes)
 
 PREFIX ?= /usr/local
 # make check TESTS="tests/a.bats tests/b.bats": some suites only.
@@ -75,7 +76,7 @@ demo: setup
 
 bench: setup
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)./bench/run.sh
+	$(Q)QUICK=$(QUICK) ./bench/run.sh
 
 install: zcp
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR) $(DESTDIR)$(BASHCOMPDIR) \

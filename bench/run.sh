@@ -2,17 +2,24 @@
 # make bench: zcp against cp, cat, dd and rsync, and zcp's methods against
 # each other. Commands compared are alternated (A B A B ...) and the figure
 # quoted is the median of the ratios: one run on these VMs proves nothing.
-# Results: bench/results/<date>.txt (and latest.txt).
+# Results: bench/results/<date>.txt and <date>.png, a chart of the ratios
+# (and latest.txt, latest.png). QUICK=1: fewer rounds, a smaller file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ZCP=$PWD/zcp
+if [ -n "${QUICK:-}" ]; then
+	ROUNDS=${ROUNDS:-3}
+	SIZE_MB=${SIZE_MB:-256}
+fi
 ROUNDS=${ROUNDS:-9}
 SIZE_MB=${SIZE_MB:-1024}
 FILES=${FILES:-10000}
-# SECTIONS: which parts to run (default all): large, tree, methods, safety.
-SECTIONS=${SECTIONS:-large tree methods safety}
+ALL="large tree engine methods safety"
+# SECTIONS: which parts to run (default all): large, tree, engine, methods, safety.
+SECTIONS=${SECTIONS:-$ALL}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
-out=bench/results/$(date -u +%Y-%m-%dT%H%M).txt
+stamp=$(date -u +%Y-%m-%dT%H%M)
+out=bench/results/$stamp.txt
 mkdir -p bench/results
 work=$(mktemp -d /tmp/zcp-bench.XXXXXX)
 tmpfs=$work/tmpfs
@@ -22,7 +29,7 @@ cleanup() {
 	rm -rf "$work"
 }
 trap cleanup EXIT
-mount -t tmpfs -o size=$((SIZE_MB * 3 + 512))m tmpfs "$tmpfs"
+mount -t tmpfs -o size=$((SIZE_MB * 3 + 1536))m tmpfs "$tmpfs"
 
 now() { date +%s.%N; }
 
@@ -49,9 +56,31 @@ compare() {
 		ratios+=("$(echo "$tb / $ta" | bc -l)")
 		tas+=("$ta"); tbs+=("$tb")
 	done
+	local ratio
+	ratio=$(printf '%s\n' "${ratios[@]}" | median)
 	printf '%-44s zcp %7.3fs  other %7.3fs  other/zcp median %5.2fx\n' "$label" \
 		"$(printf '%s\n' "${tas[@]}" | median)" "$(printf '%s\n' "${tbs[@]}" | median)" \
-		"$(printf '%s\n' "${ratios[@]}" | median)"
+		"$ratio"
+	printf '%s: %s\t%s\n' "$SECTION" "$label" "$ratio" >>"$work/ratios.tsv"
+}
+SECTION=
+
+# calls_per_file LABEL FILES DST CMD...: system calls per file, from
+# strace -f -c, outside the timed runs.
+calls_per_file() {
+	local label=$1 files=$2 dst=$3 total
+	shift 3
+	rm -rf "$dst"
+	strace -f -c -o "$work/calls.txt" "$@" >/dev/null 2>&1
+	total=$(awk '$NF == "total" { print $4 }' "$work/calls.txt")
+	printf '%-44s %6.1f calls a file (%s in all)\n' "$label" "$(echo "$total / $files" | bc -l)" "$total"
+	rm -rf "$dst"
+}
+
+# mk_mixed DIR N: N files in nested directories, sizes from a fixed seed
+# (most small, a few up to 256 KiB), as a source tree is.
+mk_mixed() {
+	python3 bench/mixed.py "$1" "$2"
 }
 
 {
@@ -64,6 +93,7 @@ head -c $((SIZE_MB << 20)) /dev/urandom >"$big"
 cat "$big" >/dev/null
 
 if want large; then
+SECTION=large
 echo "## one large file, ext4 -> ext4"
 compare "zcp vs cp" "$work/o" "$ZCP $big $work/o" "cp $big $work/o"
 compare "zcp vs cat" "$work/o" "$ZCP $big $work/o" "cat $big > $work/o"
@@ -82,7 +112,7 @@ echo "## one large file to a pipe"
 compare "zcp - | cat vs cat | cat" "$work/none" "$ZCP $big - | cat >/dev/null" "cat $big | cat >/dev/null"
 echo
 fi
-if want tree || want safety; then
+if want tree || want engine || want safety; then
 mkdir -p "$tmpfs/tree"
 for ((d = 0; d < 100; d++)); do
 	mkdir "$tmpfs/tree/d$d"
@@ -92,11 +122,16 @@ for ((d = 0; d < 100; d++)); do
 done
 fi
 if want tree; then
+SECTION=tree
 echo "## $FILES files of 4 KiB, tmpfs -> tmpfs"
 compare "zcp -r vs cp -r" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" "cp -r $tmpfs/tree $tmpfs/t2"
 echo
 fi
+if want engine; then
+. bench/engine.sh
+fi
 if want safety; then
+SECTION=safety
 # What the safety options cost: the "other" command is zcp with the
 # option, so the ratio is the option's price (1.00x: free).
 echo "## the cost of --atomic and --fsync (other = zcp with the option)"
@@ -119,6 +154,10 @@ cp "$big" "$tmpfs/big"
 "$ZCP" --bench="$ROUNDS" "$tmpfs/big" "$tmpfs/o"
 fi
 } | tee "$out"
+bench/chart.sh "$work/ratios.tsv" "bench/results/$stamp.png" "$stamp"
 # latest.txt is the last full run; a run of some sections keeps its own file.
-[ "$SECTIONS" = "large tree methods safety" ] && cp "$out" bench/results/latest.txt
+if [ "$SECTIONS" = "$ALL" ]; then
+	cp "$out" bench/results/latest.txt
+	[ ! -f "bench/results/$stamp.png" ] || cp "bench/results/$stamp.png" bench/results/latest.png
+fi
 echo "results: $out"
