@@ -12,7 +12,7 @@ set output "$png"
 set title "zcp against other commands, $title: median of alternated ratios (other/zcp, > 1: zcp faster)"
 set datafile separator "\t"
 set style fill solid 0.6
-set yrange [-1:$rows] reverse
+set yrange [$rows:-1]
 set ytics scale 0
 set xrange [0:*]
 set xlabel "other / zcp"
