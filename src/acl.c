@@ -94,7 +94,8 @@ static int acl_copy_default(int src_fd, int dst_fd)
 	return err;
 }
 
-int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path, bool dir)
+int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path, bool dir,
+	     bool dst_bare)
 {
 	struct acl_value v;
 	int err;
@@ -106,6 +107,8 @@ int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path,
 			err = 0;
 		else if (!err && dir)
 			err = acl_copy_default(src_fd, dst_fd);
+	} else if (v.len == -ENODATA && dst_bare && !dir) {
+		err = 0;	/* none there to drop */
 	} else if (v.len == -ENODATA) {
 		/* As cp: a default ACL follows only where the access ACL went,
 		 * and where ACLs cannot be there is none to drop. */

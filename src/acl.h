@@ -9,9 +9,11 @@
  * Give dst_fd the access ACL of src_fd (and a directory its default ACL),
  * or none when the source has none. The mode is set already. Where the
  * destination cannot hold ACLs, a source ACL that says no more than the
- * mode is no loss. 0, or -errno after a message naming path.
+ * mode is no loss. dst_bare: the file was just made with no ACL, so
+ * none is there to drop. 0, or -errno after a message naming path.
  */
-int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path, bool dir);
+int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path, bool dir,
+	     bool dst_bare);
 
 /* Set mode on a new file and drop any ACL it inherited (--no-preserve=mode).
  * 0, or -errno after a message. */

@@ -66,6 +66,7 @@ struct cp_path {
 	 * way but what this run put there, so the name is not looked up
 	 * first (O_EXCL catches one that appeared meanwhile). */
 	const struct stat *made_dir;
+	bool plain;	/* ... and a plain one (tree.h, struct tree_dir) */
 };
 
 /* A source directory being copied; the chain runs from the innermost out

@@ -8,6 +8,7 @@
 #include "walk.h"
 
 #include <limits.h>
+#include <sys/auxv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -183,12 +184,16 @@ static int create_begin(struct copy_job *job, void *arg)
 }
 
 /* What open(O_CREAT | O_EXCL) made in dir: an empty regular file there,
- * with the mode asked for less the umask. Only where nothing depends on
- * its owner or exact mode (a default ACL could change that mode). */
+ * with the mode asked for less the umask, owned by us (its group the
+ * directory's if set-group-ID). Only where nothing depends on its owner
+ * or exact mode, unless dir is plain (tree.h): then all of it is so. */
 static void create_guess(struct stat *st, const struct stat *dir, mode_t mode, mode_t umask)
 {
 	*st = (struct stat){ .st_dev = dir->st_dev, .st_mode = S_IFREG | (mode & ~umask),
-			     .st_nlink = 1, .st_blksize = dir->st_blksize };
+			     .st_nlink = 1, .st_blksize = dir->st_blksize,
+			     .st_uid = (uid_t)getauxval(AT_EUID),
+			     .st_gid = dir->st_mode & S_ISGID ? dir->st_gid
+							      : (gid_t)getauxval(AT_EGID) };
 }
 
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
@@ -199,7 +204,20 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	struct copy_job job;
 	struct plan plan;
 	mode_t how_mode = o->preserve.mode_off ? 0666 : meta_new_mode(o, sst) & 0777;
+	/* Just made in a directory this run made: known without an fstat. */
+	struct stat guess;
+	bool guessed = dst->made_dir && !dlst && meta_final_mode(o, sst, 0) == (mode_t)-1;
 	int used = -1, err;
+
+	if (guessed) {
+		create_guess(&guess, dst->made_dir, how_mode, o->umask);
+		/* No chown is to follow: the mode need not wait for it. */
+		if (dst->plain && o->preserve.owner && guess.st_uid == sst->st_uid &&
+		    guess.st_gid == sst->st_gid && !o->preserve.mode_off) {
+			how_mode = sst->st_mode & 0777;
+			create_guess(&guess, dst->made_dir, how_mode, o->umask);
+		}
+	}
 
 	if (dst->name) {
 		struct dest_how how = {
@@ -224,11 +242,6 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 			return err;
 		}
 	}
-	/* Just made in a directory this run made: known without an fstat. */
-	struct stat guess;
-	bool guessed = dst->made_dir && !dlst && meta_final_mode(o, sst, 0) == (mode_t)-1;
-	if (guessed)
-		create_guess(&guess, dst->made_dir, how_mode, o->umask);
 	err = exec_job_init(&job,
 			    &(struct exec_end){ .fd = src_fd, .path = src->path, .st = sst,
 						.inherited = !src->name },
@@ -271,7 +284,8 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 		create_atomic_inherit(o, d.fd, dlst, &job.dst.st);
 	{
 		struct meta_node ms = { .fd = src_fd, .path = src->path };
-		struct meta_node md = { .fd = d.fd, .path = dst->path, .created = !dlst };
+		struct meta_node md = { .fd = d.fd, .path = dst->path, .created = !dlst,
+					.made = guessed && dst->plain ? &guess : NULL };
 		err = meta_apply(o, sst, &ms, &md,
 				 dlst ? (mode_t)-1 : meta_final_mode(o, sst, job.dst.st.st_mode));
 	}

@@ -13,6 +13,10 @@ struct fs_info {
 	bool pseudo;	/* st_size is not the length of the data */
 };
 
+/* Where a new file's owner and mode are what open(2) asked, by the book:
+ * not vfat's or a FUSE daemon's, which decide them their own way. */
+static const long fs_posix[] = { 0xEF53, 0x01021994, 0x9123683E, 0x58465342 };
+
 static const struct fs_info fs_infos[] = {
 	{ 0xEF53, "ext4", false, false },
 	{ 0x01021994, "tmpfs", false, false },
@@ -62,6 +66,14 @@ const char *endpoint_fs_name(long fs_type)
 bool endpoint_fs_known(long fs_type)
 {
 	return fs_lookup(fs_type) != NULL;
+}
+
+bool endpoint_fs_posix(long fs_type)
+{
+	for (size_t i = 0; i < sizeof(fs_posix) / sizeof(fs_posix[0]); i++)
+		if (fs_posix[i] == fs_type)
+			return true;
+	return false;
 }
 
 bool endpoint_fs_reflinks(long fs_type)

@@ -38,6 +38,8 @@ const char *endpoint_fs_name(long fs_type);
 /* Is this file system type in the table? */
 bool endpoint_fs_known(long fs_type);
 /* Can FICLONE share extents on this file system type? */
+/* ext4, tmpfs, btrfs, xfs: a new file's owner and mode are the book's. */
+bool endpoint_fs_posix(long fs_type);
 bool endpoint_fs_reflinks(long fs_type);
 /* The rules the methods share: NULL when the end is fit, else the reason. */
 const char *endpoint_why_untrusted(const struct endpoint *src);

@@ -36,7 +36,11 @@ static bool meta_privileged(void)
  * special mode bits must then go), or -errno after a message. */
 static int meta_owner(const struct stat *st, const struct meta_node *dst)
 {
-	int err = meta_is_link(dst)
+	int err;
+
+	if (dst->made && dst->made->st_uid == st->st_uid && dst->made->st_gid == st->st_gid)
+		return 0;
+	err = meta_is_link(dst)
 		? sys_fchownat(dst->dirfd, dst->name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW)
 		: sys_fchown(dst->fd, st->st_uid, st->st_gid);
 
@@ -51,8 +55,10 @@ static int meta_owner(const struct stat *st, const struct meta_node *dst)
 	return err;
 }
 
+/* *acl: whether the source has an access ACL, as its list says (left -1,
+ * unknown, when there is no list). */
 static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
-		      const struct meta_node *dst)
+		      const struct meta_node *dst, int *acl)
 {
 	char names[65536], *value = NULL;
 	size_t vcap = 0;
@@ -70,10 +76,14 @@ static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 		util_error((int)n, "listing attributes of %s", util_quote(src->path));
 		return (int)n;
 	}
+	*acl = 0;
 	for (char *name = names; name < names + n; name += strlen(name) + 1) {
 		/* ACLs are permissions: they go with the mode, as in cp. */
-		if (strncmp(name, "system.posix_acl_", 17) == 0)
+		if (strncmp(name, "system.posix_acl_", 17) == 0) {
+			if (strcmp(name, "system.posix_acl_access") == 0)
+				*acl = 1;
 			continue;
+		}
 		ssize_t len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, NULL, 0));
 		if (len < 0)
 			continue;
@@ -120,13 +130,17 @@ mode_t meta_final_mode(const struct cp_opts *o, const struct stat *st, mode_t ma
 /* The ACLs that go with the mode: the source's with -p, none on a new
  * file with --no-preserve=mode (not even the directory's default one). */
 static int meta_acl(const struct cp_opts *o, const struct stat *st,
-		    const struct meta_node *src, const struct meta_node *dst)
+		    const struct meta_node *src, const struct meta_node *dst, int src_acl)
 {
 	if (meta_is_link(dst))
 		return 0;	/* no descriptor: a special file (cp's are rarely ACL'd) */
+	/* None to copy and none to remove: the mode says it all. */
+	if (o->preserve.mode && dst->made && src_acl == 0)
+		return 0;
 	if (o->preserve.mode)
 		return meta_is_link(src) ? 0
-		       : acl_copy(src->fd, src->path, dst->fd, dst->path, S_ISDIR(st->st_mode));
+		       : acl_copy(src->fd, src->path, dst->fd, dst->path, S_ISDIR(st->st_mode),
+				  dst->made != NULL);
 	if (o->preserve.mode_off && dst->created)
 		return acl_set_mode(dst->fd, dst->path,
 				    (S_ISDIR(st->st_mode) ? 0777 : 0666) & ~o->umask);
@@ -137,7 +151,7 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 	       const struct meta_node *dst, mode_t mode_default)
 {
 	mode_t special = S_ISUID | S_ISGID | S_ISVTX;
-	int err, ret = 0;
+	int err, ret = 0, src_acl = -1;
 
 	if (o->preserve.times) {
 		err = meta_times(st, dst);
@@ -154,7 +168,7 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 			ret = err;
 	}
 	if (o->preserve.xattr) {
-		err = meta_xattr(o, src, dst);
+		err = meta_xattr(o, src, dst, &src_acl);
 		if (err)
 			ret = err;
 	}
@@ -162,8 +176,10 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 		return ret;
 	if (o->preserve.mode)
 		mode_default = st->st_mode & 07777;
-	if (mode_default != (mode_t)-1) {
+	if (mode_default != (mode_t)-1)
 		mode_default &= special | 0777;
+	if (mode_default != (mode_t)-1 &&
+	    !(dst->made && (dst->made->st_mode & 07777) == mode_default)) {
 		err = meta_is_link(dst) ? sys_fchmodat(dst->dirfd, dst->name, mode_default)
 					: sys_fchmod(dst->fd, mode_default);
 		if (err) {
@@ -171,6 +187,6 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 			return err;
 		}
 	}
-	err = meta_acl(o, st, src, dst);
+	err = meta_acl(o, st, src, dst, src_acl);
 	return err ? err : ret;
 }

@@ -13,6 +13,10 @@ struct meta_node {
 	const char *path;
 	bool symlink;	/* no mode to set */
 	bool created;	/* made by this copy, not one that was there */
+	/* Made just now where its owner, group and mode are known without
+	 * looking, and with no ACL (a plain directory, tree.h): what already
+	 * matches is not set again, as cp does not. NULL: not known. */
+	const struct stat *made;
 };
 
 /*

@@ -13,6 +13,7 @@
 #include "tree.h"
 #include "create.h"
 #include "dryrun.h"
+#include "endpoint.h"
 #include "engine.h"
 #include "sys.h"
 #include "util.h"
@@ -118,6 +119,17 @@ static int tree_flags(const struct tree *t, const struct tree_frame *f, enum tre
 static const char *tree_name(const struct tree_frame *f, enum tree_side side)
 {
 	return side == SIDE_DST && f->d.dst_absent ? "." : f->name;
+}
+
+/* The operand's new directory: on a file system that keeps owners and
+ * modes as asked, without a default ACL inherited from where it was made. */
+static bool tree_plain(int fd)
+{
+	struct statfs sf;
+	char acl[64];
+
+	return sys_fstatfs(fd, &sf) == 0 && endpoint_fs_posix((long)sf.f_type) &&
+	       sys_fgetxattr(fd, "system.posix_acl_default", acl, sizeof(acl)) == -ENODATA;
 }
 
 /* Wait for the workers: their failures are f's. */
@@ -229,6 +241,10 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 		*(up ? &up->ret : &t->ret) = err;
 		return;
 	}
+	/* mkdir in a plain directory gives a plain one (no default ACL to
+	 * inherit, the same file system); the operand's is looked at. */
+	f->d.plain = !ctx->o->dry_run && !f->d.exists && f->d.dst_fd >= 0 &&
+		     (up ? up->d.plain : tree_plain(f->d.dst_fd));
 	f->name = name;
 	f->src_len = t->src.len;
 	f->dst_len = t->dst.len;
@@ -305,7 +321,8 @@ static void tree_step(struct tree *t, struct tree_frame *f)
 			     .regular = f->list.types[k] == DT_REG };
 	struct cp_path d = { .dirfd = f->d.dst_fd, .name = name,
 			     .path = tree_path_add(&t->dst, name), .absent = f->d.dst_absent,
-			     .made_dir = f->d.exists || f->d.dst_absent ? NULL : &f->d.dst_st };
+			     .made_dir = f->d.exists || f->d.dst_absent ? NULL : &f->d.dst_st,
+			     .plain = f->d.plain };
 	int err;
 
 	if (tree_hands_over(t, f, f->list.types[k]) && engine_submit(t->ctx, &s, &d) == 0)

@@ -22,6 +22,10 @@ struct tree_dir {
 	bool dst_absent;	/* --dry-run: not there; dst_fd is the nearest directory above */
 	struct stat dst_st;	/* what dst_fd is */
 	mode_t fix;		/* the mode to set when finished, or (mode_t)-1 */
+	/* Made by this run on ext4, tmpfs, btrfs or xfs, with no default ACL
+	 * (its own comes when it is finished): a file made in it gets the
+	 * owner, group and mode the book says, and no ACL. */
+	bool plain;
 };
 
 /* Copy one operand, and all below it if it is a directory; 0, or -errno
