@@ -1028,3 +1028,52 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 	zcp -a /usr/share/doc z/doc
 	diff -u <(tree_snapshot c times) <(tree_snapshot z times)
 }
+
+# --- what a hostile try found (issue 9) -------------------------------------
+
+@test "a SOURCE named '..' copies into DIR/., never into DIR/.." {
+	both 'mkdir -p w/a/b w/e; echo x >w/a/f' -rv w/a/b/.. w/e
+	oracle_ok
+	[ -f "$T/z/w/e/f" ] && [ ! -e "$T/z/w/b" ] && [ ! -e "$T/z/w/f" ]
+	rm -rf "$T/c" "$T/z"
+	both 'mkdir -p a/b e; echo x >a/f' -r a/.. e
+	oracle_failed "into itself"
+}
+
+@test "names below 'a//' have one slash, as cp prints them" {
+	both --tmpfs 'mkdir -p s/d e; echo 1 >s/d/g; echo 2 >f' -rv s// e2
+	oracle_ok
+}
+
+@test "a name into 'e//' has one slash" {
+	both 'mkdir e; echo 2 >f' -v f e//
+	oracle_ok
+}
+
+@test "--parents 's/d/' makes 'e3/s/d', without the slash" {
+	both --tmpfs 'mkdir -p s/d e3; echo 1 >s/d/g' --parents -rv s/d/ e3
+	oracle_ok
+}
+
+@test "--preserve=context is cp's error without SELinux; empty values are ambiguous" {
+	for args in "--preserve=context" "-a --preserve=context" "--preserve=" "--preserve=mode," \
+		"--preserve=,mode" "--no-preserve=" "--reflink="; do
+		# shellcheck disable=SC2086 # the words of args are options
+		both 'echo x >f' $args f g
+		oracle_failed ""
+		rm -rf "$T/c" "$T/z"
+	done
+	for args in "--preserve" "--preserve=all" "--preserve=context --no-preserve=context" \
+		"--context="; do
+		# shellcheck disable=SC2086
+		both 'echo x >f' $args f g
+		oracle_ok
+		rm -rf "$T/c" "$T/z"
+	done
+}
+
+@test "-sb refuses a relative symlink out of the current directory before any backup" {
+	both 'mkdir -p src/sub; echo a >src/a; echo b >src/sub/b' -sb src/a src/sub/b
+	oracle_failed "can make relative symbolic links only in current directory"
+	[ "$(cat "$T/z/src/sub/b")" = b ] && [ ! -e "$T/z/src/sub/b~" ]
+}
