@@ -35,13 +35,21 @@
 
 #define NO_WANT UINT_MAX
 
+/* What a place in the ring holds: a file for a worker, what the walker
+ * said meanwhile, or a step the collector takes in its turn. */
+enum engine_kind { KIND_JOB, KIND_NOTE, KIND_LATER };
+
 struct engine_job {
 	unsigned seq;
+	enum engine_kind kind;
 	struct cp_ctx *ctx;
 	struct cp_path src, dst;
+	struct stat made_dir;	/* dst.made_dir's, kept: its frame may go first */
 	char *paths;		/* src.path and dst.path, one allocation */
 	int err;
 	struct util_capture out;
+	int (*later)(void *arg);	/* KIND_LATER */
+	void *arg;
 	atomic_uint done;
 };
 
@@ -55,11 +63,17 @@ static struct {
 	unsigned jobs;		/* --jobs; 0: one per CPU */
 	bool tried;		/* workers started, or found not to be had */
 	unsigned n;		/* workers running */
-	atomic_uint issued, taken, completed, sleepers, stop;
+	atomic_uint issued;	/* places filled, in walk order (the collector's) */
+	/* The workers' own queue: the places of the files alone, so that a
+	 * worker never looks at a place the collector may fill again (the
+	 * walker's notes are done, and collected, as soon as they are made). */
+	unsigned jobq[ENGINE_RING];
+	atomic_uint jissued, jtaken, completed, sleepers, stop;
 	atomic_uint waking;	/* a wake is on its way: no second one for the same work */
 	atomic_uint wants;	/* the job the walker sleeps for, or NO_WANT */
 	unsigned collected;
 	int err;		/* the last failure collected since the last drain */
+	bool noting;		/* the walker's words go to the place at issued */
 	struct engine_job ring[ENGINE_RING];
 	struct engine_worker w[ENGINE_WORKERS_MAX];
 } eng;
@@ -94,30 +108,34 @@ static void engine_wake_one(void)
 {
 	if (!atomic_load(&eng.sleepers) || atomic_exchange(&eng.waking, 1))
 		return;
-	if (sync_wake(&eng.issued, 1) == 0)
+	if (sync_wake(&eng.jissued, 1) == 0)
 		atomic_store(&eng.waking, 0);	/* it had woken by itself */
 }
 
 static struct engine_job *engine_take(void)
 {
 	for (;;) {
-		unsigned t = atomic_load(&eng.taken);
-		unsigned i = atomic_load(&eng.issued);
+		unsigned t = atomic_load(&eng.jtaken);
+		unsigned i = atomic_load(&eng.jissued);
 
 		if (t != i) {
-			if (!atomic_compare_exchange_weak(&eng.taken, &t, t + 1))
+			/* Read before the take: once taken, the walker may queue
+			 * another file in this place of the queue. */
+			unsigned seq = eng.jobq[t % ENGINE_RING];
+
+			if (!atomic_compare_exchange_weak(&eng.jtaken, &t, t + 1))
 				continue;
 			/* More than this one waiting: another sleeper can help. */
 			if (i - t > 1)
 				engine_wake_one();
-			return &eng.ring[t % ENGINE_RING];
+			return &eng.ring[seq % ENGINE_RING];
 		}
 		if (atomic_load(&eng.stop))
 			return NULL;
 		/* Say so before looking again: the walker wakes a sleeper it sees. */
 		atomic_fetch_add(&eng.sleepers, 1);
-		if (atomic_load(&eng.issued) == i && !atomic_load(&eng.stop))
-			sync_wait(&eng.issued, i);
+		if (atomic_load(&eng.jissued) == i && !atomic_load(&eng.stop))
+			sync_wait(&eng.jissued, i);
 		atomic_fetch_sub(&eng.sleepers, 1);
 		atomic_store(&eng.waking, 0);
 	}
@@ -231,6 +249,8 @@ static void engine_collect_one(void)
 
 	engine_wait(eng.collected);
 	util_capture_replay(&j->out);
+	if (j->kind == KIND_LATER)
+		j->err = j->later(j->arg);
 	if (j->err)
 		eng.err = j->err;
 	free(j->paths);
@@ -248,16 +268,12 @@ static void engine_collect_ready(void)
 		engine_collect_one();
 }
 
-int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d)
+/* The next place in the ring, made free: what is done is printed first. */
+static struct engine_job *engine_place(enum engine_kind kind)
 {
-	size_t ls = strlen(s->path) + 1, ld = strlen(d->path) + 1;
 	unsigned seq = atomic_load(&eng.issued);
 	struct engine_job *j;
 
-	if (!eng.tried && !engine_start())
-		return -EAGAIN;
-	if (!eng.n)
-		return -EAGAIN;
 	engine_collect_ready();
 	if (seq - eng.collected == ENGINE_RING) {
 		/* Full: wait for half of it, not for each job (two futex calls
@@ -270,16 +286,7 @@ int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_p
 	}
 	j = &eng.ring[seq % ENGINE_RING];
 	j->seq = seq;
-	j->ctx = ctx;
-	j->paths = util_xmalloc(ls + ld);
-	memcpy(j->paths, s->path, ls);
-	memcpy(j->paths + ls, d->path, ld);
-	j->src = *s;
-	j->src.path = j->paths;
-	j->src.name = j->paths + ls - 1 - strlen(s->name);
-	j->dst = *d;	/* made_dir: the frame's, which waits for its jobs */
-	j->dst.path = j->paths + ls;
-	j->dst.name = j->paths + ls + ld - 1 - strlen(d->name);
+	j->kind = kind;
 	j->err = 0;
 	/* Made here, on the walker's thread: a worker that mallocs gets an
 	 * arena of its own, mapped by calls zcp could not count. */
@@ -287,19 +294,97 @@ int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_p
 		j->out.cap = ENGINE_OUT_BUF;
 		j->out.buf = util_xmalloc(j->out.cap);
 	}
+	return j;
+}
+
+/* Put the place filled in the workers' sight. */
+static void engine_issue(struct engine_job *j)
+{
 	atomic_fetch_add(&eng.issued, 1);
+	if (j->kind != KIND_JOB) {
+		atomic_store_explicit(&j->done, 1, memory_order_release);
+		return;
+	}
+	eng.jobq[atomic_load(&eng.jissued) % ENGINE_RING] = j->seq;
+	atomic_fetch_add(&eng.jissued, 1);
 	engine_wake_one();
+}
+
+/* Anything handed over and not yet printed? */
+static bool engine_busy(void)
+{
+	return eng.n && eng.collected != atomic_load(&eng.issued);
+}
+
+void engine_note_begin(void)
+{
+	if (!engine_busy())
+		return;	/* nothing before it to wait for: straight out */
+	util_capture_start(&engine_place(KIND_NOTE)->out);
+	eng.noting = true;
+}
+
+void engine_note_end(void)
+{
+	if (!eng.noting)
+		return;
+	util_capture_stop();
+	eng.noting = false;
+	engine_issue(&eng.ring[atomic_load(&eng.issued) % ENGINE_RING]);
+}
+
+int engine_later(int (*fn)(void *arg), void *arg)
+{
+	struct engine_job *j;
+
+	if (eng.noting || !engine_busy())
+		return -EAGAIN;
+	j = engine_place(KIND_LATER);
+	j->later = fn;
+	j->arg = arg;
+	engine_issue(j);
+	return 0;
+}
+
+int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d)
+{
+	size_t ls = strlen(s->path) + 1, ld = strlen(d->path) + 1;
+	struct engine_job *j;
+
+	if (!eng.tried && !engine_start())
+		return -EAGAIN;
+	if (!eng.n || eng.noting)
+		return -EAGAIN;
+	j = engine_place(KIND_JOB);
+	j->ctx = ctx;
+	j->paths = util_xmalloc(ls + ld);
+	memcpy(j->paths, s->path, ls);
+	memcpy(j->paths + ls, d->path, ld);
+	j->src = *s;
+	j->src.path = j->paths;
+	j->src.name = j->paths + ls - 1 - strlen(s->name);
+	j->dst = *d;
+	j->dst.path = j->paths + ls;
+	j->dst.name = j->paths + ls + ld - 1 - strlen(d->name);
+	if (d->made_dir) {
+		j->made_dir = *d->made_dir;
+		j->dst.made_dir = &j->made_dir;
+	}
+	engine_issue(j);
 	return 0;
 }
 
 int engine_drain(void)
 {
+	/* While the walker notes, up to its note: what is printed meanwhile
+	 * goes into the note, in its order. */
+	unsigned end = atomic_load(&eng.issued);
 	int err;
 
 	/* The newest first: one sleep, as jobs end about in order. */
-	if (eng.collected != atomic_load(&eng.issued))
-		engine_wait(atomic_load(&eng.issued) - 1);
-	while (eng.collected != atomic_load(&eng.issued))
+	if (eng.collected != end)
+		engine_wait(end - 1);
+	while (eng.collected != end)
 		engine_collect_one();
 	err = eng.err;
 	eng.err = 0;
@@ -312,7 +397,7 @@ void engine_stop(void)
 		return;
 	engine_drain();
 	atomic_store(&eng.stop, 1);
-	sync_wake(&eng.issued, (int)eng.n);
+	sync_wake(&eng.jissued, (int)eng.n);
 	for (unsigned i = 0; i < eng.n; i++) {
 		/* A worker woken is about to be quiet; it says so by a store
 		 * alone (a wake would be a call after its counts were read),

@@ -25,6 +25,16 @@ int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_p
 /* Wait for every entry handed over, print what they said, in order; the
  * last failure among them, or 0. */
 int engine_drain(void);
+/* What the walker prints between these two goes after what the workers
+ * print for the entries handed over before (walk order); nothing is
+ * handed over in between. */
+void engine_note_begin(void);
+void engine_note_end(void);
+/* Have the collector run fn(arg) once everything handed over before is
+ * done and printed (a directory's attributes after its last file); its
+ * result is a failure like a file's. 0, or -EAGAIN: nothing is pending,
+ * the caller runs it now. */
+int engine_later(int (*fn)(void *arg), void *arg);
 /* On a worker's thread? (A directory it meets is not its to walk.) */
 bool engine_in_worker(void);
 /* The workers are done: their counts go into this thread's stats. */

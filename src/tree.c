@@ -269,6 +269,41 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 	}
 }
 
+/* A directory to be finished once the workers are done with its files. */
+struct tree_later {
+	struct cp_ctx *ctx;
+	struct tree_dir d;
+	char *src, *dst;
+};
+
+static int tree_finish_later(void *arg)
+{
+	struct tree_later *l = arg;
+	int err = create_dir_finish(l->ctx, l->src, l->dst, &l->d);
+
+	free(l->src);
+	free(l->dst);
+	free(l);
+	return err;
+}
+
+/* Its times and mode once its last entry is written: now, or by the
+ * collector when the files handed over before are done (the walker goes
+ * on meanwhile; the descriptors stay open until then). */
+static int tree_finish(struct tree *t, struct tree_frame *f)
+{
+	struct tree_later *l;
+
+	if (t->ctx->o->dry_run)
+		return dryrun_dir_finish(&f->d);
+	if (!t->engine)
+		return create_dir_finish(t->ctx, t->src.s, t->dst.s, &f->d);
+	l = util_xmalloc(sizeof(*l));
+	*l = (struct tree_later){ .ctx = t->ctx, .d = f->d, .src = util_xstrdup(t->src.s),
+				  .dst = util_xstrdup(t->dst.s) };
+	return engine_later(tree_finish_later, l) == 0 ? 0 : tree_finish_later(l);
+}
+
 /* The top frame's last entry is done: its attributes, then its parent
  * (opened again if it let go of its descriptors) goes on. */
 static void tree_pop(struct tree *t)
@@ -277,12 +312,9 @@ static void tree_pop(struct tree *t)
 	struct tree_frame *f = t->v[t->n - 1], *up = t->n > 1 ? t->v[t->n - 2] : NULL;
 	int err;
 
-	/* Its times and mode once its last entry is written. */
-	tree_drain(t, f);
 	if (up && up->closed)
 		tree_up(t, f, up);
-	err = ctx->o->dry_run ? dryrun_dir_finish(&f->d)
-			      : create_dir_finish(ctx, t->src.s, t->dst.s, &f->d);
+	err = tree_finish(t, f);
 	if (!err)
 		err = f->ret;
 	ctx->ancestors = f->anc.up;
@@ -297,8 +329,13 @@ static void tree_pop(struct tree *t)
 		up->ret = err;
 	tree_path_cut(&t->src, up->src_len);
 	tree_path_cut(&t->dst, up->dst_len);
-	if (up->closed)
+	if (up->closed) {
+		if (t->engine)
+			engine_note_begin();
 		tree_reopen(t, t->n - 1);
+		if (t->engine)
+			engine_note_end();
+	}
 	if (t->lo >= t->n)
 		t->lo = t->n > 1 ? t->n - 1 : 1;
 }
@@ -328,15 +365,17 @@ static void tree_step(struct tree *t, struct tree_frame *f)
 	if (tree_hands_over(t, f, f->list.types[k]) && engine_submit(t->ctx, &s, &d) == 0)
 		goto out_cut;
 	/* What the walker says comes after what the workers said before. */
-	tree_drain(t, f);
+	if (t->engine)
+		engine_note_begin();
 	err = cp_copy(t->ctx, &s, &d, false);
 	if (err)
 		f->ret = err;
-	if (t->pending) {
+	if (t->pending)
 		tree_push(t, &s, &d, name);
-		if (t->v[t->n - 1] != f)
-			return;	/* its paths stay, grown by the frame's */
-	}
+	if (t->engine)
+		engine_note_end();
+	if (t->v[t->n - 1] != f)
+		return;	/* its paths stay, grown by the frame's */
 out_cut:
 	tree_path_cut(&t->src, f->src_len);
 	tree_path_cut(&t->dst, f->dst_len);
