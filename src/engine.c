@@ -397,13 +397,16 @@ void engine_stop(void)
 		return;
 	engine_drain();
 	atomic_store(&eng.stop, 1);
-	sync_wake(&eng.jissued, (int)eng.n);
 	for (unsigned i = 0; i < eng.n; i++) {
 		/* A worker woken is about to be quiet; it says so by a store
 		 * alone (a wake would be a call after its counts were read),
-		 * so look every 100 us. */
-		while (!atomic_load_explicit(&eng.w[i].quiet, memory_order_acquire))
+		 * so look every 100 us. The wake is rung again each time: one
+		 * that looked at stop just before it was set sleeps after the
+		 * first (stop is not the word it sleeps on). */
+		while (!atomic_load_explicit(&eng.w[i].quiet, memory_order_acquire)) {
+			sync_wake(&eng.jissued, (int)eng.n);
 			sync_wait_for(&eng.w[i].quiet, 0, 100000);
+		}
 		stats_add(&stats_total, eng.w[i].stats);
 	}
 	eng.n = 0;

@@ -215,3 +215,12 @@ Try 'zcp --help' for more information."
 	zcp -r --explain --jobs=8 src e8 | sed 's/e8/eX/g' >x8
 	diff x1 x8
 }
+
+@test "a thousand short tree copies: none hangs (the workers' stop is never lost)" {
+	mkdir -p dir1 && touch dir1/file
+	for i in $(seq 1 1000); do
+		rm -rf d2 && mkdir d2
+		timeout 10 "$ZCP" -R --jobs=2 dir1/ d2 || fail "run $i: status $?"
+	done
+	[ -f d2/dir1/file ]
+}
