@@ -6,6 +6,7 @@
  * `make bench` measured (see README.md, "Choosing a method").
  */
 #include "method.h"
+#include "sync.h"
 #include "stats.h"
 #include "sys.h"
 
@@ -87,32 +88,47 @@ struct fact {
 	int err;
 };
 
-#define FACTS_MAX 32
-/* Each worker learns them for itself: one failed probe per worker is
- * cheaper than a lock every file takes. */
-static _Thread_local struct fact facts[FACTS_MAX];
-static _Thread_local unsigned nfacts;
+#define FACTS_MAX 64
+/* Shared by the workers, read without a lock: entries below nfacts are
+ * complete and never change (a full table learns no more: a re-probe is
+ * only a cost); new ones are added under the lock. */
+static struct fact facts[FACTS_MAX];
+static atomic_uint nfacts;
+static struct sync_lock facts_lock = SYNC_LOCK_INIT;
+
+static const struct fact *fact_find(const struct copy_method *m, dev_t src, dev_t dst)
+{
+	unsigned n = atomic_load_explicit(&nfacts, memory_order_acquire);
+
+	for (unsigned i = 0; i < n; i++)
+		if (facts[i].m == m && facts[i].src == src && facts[i].dst == dst)
+			return &facts[i];
+	return NULL;
+}
 
 enum method_fact method_fact_get(const struct copy_method *m, dev_t src, dev_t dst,
 				 int *err)
 {
-	for (unsigned i = 0; i < nfacts; i++) {
-		if (facts[i].m == m && facts[i].src == src && facts[i].dst == dst) {
-			*err = facts[i].err;
-			return FACT_FAILS;
-		}
-	}
-	return FACT_UNKNOWN;
+	const struct fact *f = fact_find(m, src, dst);
+
+	if (!f)
+		return FACT_UNKNOWN;
+	*err = f->err;
+	return FACT_FAILS;
 }
 
 void method_fact_set(const struct copy_method *m, dev_t src, dev_t dst,
 		     enum method_fact f, int err)
 {
-	int old;
+	unsigned n;
 
-	if (f != FACT_FAILS || method_fact_get(m, src, dst, &old) == FACT_FAILS)
+	if (f != FACT_FAILS)
 		return;
-	if (nfacts == FACTS_MAX)
-		nfacts = 0;	/* forget the oldest; a re-probe is only a cost */
-	facts[nfacts++] = (struct fact){ .m = m, .src = src, .dst = dst, .err = err };
+	sync_lock(&facts_lock);
+	n = atomic_load_explicit(&nfacts, memory_order_relaxed);
+	if (!fact_find(m, src, dst) && n < FACTS_MAX) {
+		facts[n] = (struct fact){ .m = m, .src = src, .dst = dst, .err = err };
+		atomic_store_explicit(&nfacts, n + 1, memory_order_release);
+	}
+	sync_unlock(&facts_lock);
 }

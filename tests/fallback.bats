@@ -53,9 +53,14 @@ inject() {
 	mkdir t
 	for i in 1 2 3 4 5; do mkrand "t/f$i" 5000; done
 	strace -f -o trace.log -e trace=copy_file_range -e inject=copy_file_range:error=EXDEV \
-		"$ZCP" -r t t2
+		"$ZCP" -r --jobs=1 t t2
 	diff -r t t2
 	[ "$(grep -c INJECTED trace.log)" -eq 1 ]
+	# Workers share what is learned; two may try at once before it is.
+	strace -f -o trace.log -e trace=copy_file_range -e inject=copy_file_range:error=EXDEV \
+		"$ZCP" -r --jobs=2 t t3
+	diff -r t t3
+	[ "$(grep -c INJECTED trace.log)" -le 2 ]
 }
 
 @test "an error that is not 'unsupported' fails the file and is reported" {
