@@ -1,11 +1,14 @@
 /* engine.c: the job ring between the walker and its workers, and the
  * collector that prints what the workers said in walk order.
  *
- * Jobs are sequence-numbered in walk order into a ring. A worker takes the
- * next one, runs cp_copy with its messages kept aside, and marks it done;
- * the walker collects from the oldest, printing and folding the results,
- * and waits only when the ring is full or it must drain (before it copies
- * anything itself, finishes a directory, or lets go of its descriptors).
+ * The ring holds, in walk order: files for the workers (each runs cp_copy
+ * with its messages kept aside, then marks its place done), what the
+ * walker said meanwhile (notes), and steps for the collector to take in
+ * their turn (a directory's attributes once its files are done). The
+ * workers find their files through a queue of their own. The walker
+ * collects from the oldest place, printing and folding the results, and
+ * waits only when the ring is full, or when it must drain: before it lets
+ * go of a directory's descriptors, and at the end of an operand.
  * Threads sleep and wake through counted futex calls (sync.c); their
  * stacks are mapped by counted calls; clone3 is counted as pthread_create
  * returns. What the C library does in a new thread on its own (its

@@ -19,7 +19,8 @@ void engine_set_jobs(unsigned jobs);
 /* May the walker hand entries to workers in this run? */
 bool engine_enabled(const struct cp_opts *o);
 /* Hand the entry (s, d) of a directory being walked to a worker; its
- * descriptors stay open until engine_drain. 0, or -errno when no worker
+ * descriptors stay open until the entry is collected (engine_drain, or a
+ * step taken after it, engine_later). 0, or -errno when no worker
  * could be had: then the walker copies the entry itself. */
 int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d);
 /* Wait for every entry handed over, print what they said, in order; the
