@@ -68,6 +68,7 @@ both() {
 		fi
 		(cd "$T/$side" && eval "$fixture") || { echo "fixture failed: $fixture"; return 1; }
 	done
+	same_order "$T/c" "$T/z"
 	printf '%b' "$input" >"$T/in"
 	(cd "$T/c" && umask "$mask" && exec "${pre[@]}" cp "$@") \
 		<"$T/in" >"$T/c.out" 2>"$T/c.err" || crc=$?
@@ -82,8 +83,8 @@ both() {
 		echo "exit status: cp $crc, zcp $zrc"
 		bad=1
 	fi
-	diff -u --label cp.stdout --label zcp.stdout "$T/c.out" "$T/z.out" || bad=1
-	diff -u --label cp.stderr --label zcp.stderr "$T/c.err" "$T/z.err" || bad=1
+	out_diff stdout "$T/c.out" "$T/z.out" || bad=1
+	out_diff stderr "$T/c.err" "$T/z.err" || bad=1
 	diff -u --label cp.tree --label zcp.tree <(tree_snapshot "$T/c") <(tree_snapshot "$T/z") ||
 		bad=1
 	if [ -n "$times" ]; then

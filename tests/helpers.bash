@@ -343,3 +343,27 @@ ls_snapshot() {
 	(cd "$1" && find . -mindepth 1 -printf '%p %i %s\n' | LC_ALL=C sort)
 }
 # ---- end of fault injection --------------------------------------------------
+
+# The order a copy walks each directory in (cp reads a directory sorted by
+# inode number): one line per entry, its directory and name.
+walk_order() {
+	(cd "$1" && find . -mindepth 1 -printf '%h\t%i\t%f\n' 2>/dev/null) | sort -t $'\t' -k1,1 -k2,2n | cut -f1,3
+}
+
+# same_order A B: sets ORDERED=1 when the trees A and B are walked in one
+# order, else ORDERED=0.
+same_order() {
+	ORDERED=1
+	[ "$(walk_order "$1")" = "$(walk_order "$2")" ] || ORDERED=0
+}
+
+# out_diff LABEL A B: A and B agree, line for line; or, when the two fixtures
+# came out with their inodes in other orders (ext4 places directories where
+# it likes), as sets of lines: the order is then the file system's, not zcp's.
+out_diff() {
+	if [ "$ORDERED" = 1 ]; then
+		diff -u --label "cp.$1" --label "zcp.$1" "$2" "$3"
+	else
+		diff -u --label "cp.$1" --label "zcp.$1" <(sort "$2") <(sort "$3")
+	fi
+}
