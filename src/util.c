@@ -52,22 +52,37 @@ void util_put(int stream, const char *s, size_t n)
 	}
 }
 
+/* fmt formatted into small (n bytes), or into *big (malloc'ed) when it
+ * does not fit: no malloc for a worker's usual line (see engine.c). The
+ * text, its length in *len; NULL on a format error. */
+static const char *util_vformat(char *small, size_t n, char **big, size_t *len,
+				const char *fmt, va_list ap)
+{
+	va_list aq;
+	int r;
+
+	*big = NULL;
+	va_copy(aq, ap);
+	r = vsnprintf(small, n, fmt, aq);
+	va_end(aq);
+	if (r < 0)
+		return NULL;
+	*len = (size_t)r;
+	if (*len < n)
+		return small;
+	*big = util_xmalloc(*len + 1);
+	vsnprintf(*big, *len + 1, fmt, ap);
+	return *big;
+}
+
 void util_vout(int stream, const char *fmt, va_list ap)
 {
-	char small[2048], *big = NULL;
-	va_list aq;
-	int n;
+	char small[2048], *big;
+	size_t len;
+	const char *text = util_vformat(small, sizeof(small), &big, &len, fmt, ap);
 
-	va_copy(aq, ap);
-	n = vsnprintf(small, sizeof(small), fmt, aq);
-	va_end(aq);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(small)) {
-		big = util_xmalloc((size_t)n + 1);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-	}
-	util_put(stream, big ? big : small, (size_t)n);
+	if (text)
+		util_put(stream, text, len);
 	free(big);
 }
 
@@ -109,21 +124,13 @@ void util_files_sink_set(void (*fn)(const char *s, size_t n))
 
 static void util_verror(int err, const char *fmt, va_list ap)
 {
-	char small[1024], *msg = small, *big = NULL;
-	va_list aq;
-	int n;
+	char small[1024], *big;
+	size_t len;
+	/* One piece, so that a worker's message is kept whole. */
+	const char *msg = util_vformat(small, sizeof(small), &big, &len, fmt, ap);
 
-	/* One piece, so that a worker's message is kept whole; on the stack,
-	 * so that a worker mallocs nothing (see engine.c). */
-	va_copy(aq, ap);
-	n = vsnprintf(small, sizeof(small), fmt, aq);
-	va_end(aq);
-	if (n < 0)
+	if (!msg)
 		return;
-	if ((size_t)n >= sizeof(small)) {
-		msg = big = util_xmalloc((size_t)n + 1);
-		vsnprintf(big, (size_t)n + 1, fmt, ap);
-	}
 	if (err)
 		util_out(UTIL_ERR, "%s: %s: %s\n", util_program, msg, strerror(-err));
 	else
