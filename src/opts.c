@@ -300,169 +300,195 @@ static int backup_default(void)
 }
 
 
-void opts_parse(struct zcp_args *a, int argc, const char **argv)
+/* What the options say together, read once they are all seen. */
+struct opts_seen {
+	bool link_hard, link_symbolic, strip_slashes;
+	char *control;	/* --backup's CONTROL, the last one given */
+};
+
+/* One of cp's choices by its word: --reflink, --sparse, --update. A bare
+ * optional argument (NULL) is the word at index bare. */
+static int opts_word(const char *arg, const char *option, const char *const *w, int bare)
+{
+	int r = arg ? word_of(arg, w) : bare;	/* "" is ambiguous, as in cp */
+
+	if (r < 0)
+		bad_arg(arg, option, w, r == -2);
+	return r;
+}
+
+/* -p, or --preserve with no list. */
+static void opts_preserve_p(struct cp_opts *o)
+{
+	preserve_list(&o->preserve, "mode,timestamps", true);
+	o->preserve.owner = true;
+}
+
+/* cp's options with a value to read. */
+static void opts_cp_valued(struct zcp_args *a, struct opts_seen *seen, int c)
+{
+	static const char *const reflinks[] = { "auto", "always", "never", NULL };
+	static const enum cp_reflink reflink_of[] = { REFLINK_AUTO, REFLINK_ALWAYS, REFLINK_NEVER };
+	static const char *const sparses[] = { "never", "auto", "always", NULL };
+	static const enum sparse_mode sparse_of[] = { SPARSE_NEVER, SPARSE_AUTO, SPARSE_ALWAYS };
+	static const char *const updates[] = { "all", "none", "none-fail", "older", NULL };
+	static const enum cp_update update_of[] = { UPDATE_ALL, UPDATE_NONE, UPDATE_NONE_FAIL,
+						    UPDATE_OLDER };
+	struct cp_opts *o = &a->o;
+
+	switch (c) {
+	case OPT_BACKUP:
+		/* As cp: the last CONTROL counts, read after the options'
+		 * conflicts are checked. */
+		a->backup = true;
+		free(seen->control);
+		seen->control = arg && *arg ? util_xstrdup(arg) : NULL;
+		break;
+	case OPT_PRESERVE:
+		if (arg)
+			preserve_list(&o->preserve, arg, true);
+		else
+			opts_preserve_p(o);
+		break;
+	case OPT_NO_PRESERVE: preserve_list(&o->preserve, arg, false); break;
+	case OPT_REFLINK: o->reflink = reflink_of[opts_word(arg, "--reflink", reflinks, 1)]; break;
+	case OPT_SPARSE: o->sparse = sparse_of[opts_word(arg, "--sparse", sparses, -1)]; break;
+	case OPT_UPDATE: o->update = update_of[opts_word(arg, "--update", updates, 3)]; break;
+	case 'S':
+		/* As cp: an empty suffix, or one with a '/', is '~'. */
+		a->backup = true;
+		free(suffix);
+		suffix = *arg && !strchr(arg, '/') ? util_xstrdup(arg) : NULL;
+		o->suffix = suffix ? suffix : "~";
+		break;
+	case 't': a->target = util_xstrdup(arg); break;
+	case OPT_CONTEXT:
+		if (arg)
+			util_error(0, "warning: ignoring --context; it requires an SELinux-enabled kernel");
+		break;
+	}
+}
+
+/* cp's options; false if c is not one of them. */
+static bool opts_cp(struct zcp_args *a, struct opts_seen *seen, int c)
 {
 	struct cp_opts *o = &a->o;
-	/* Static: --help and --version exit with it still open (LeakSanitizer). */
-	static poptContext pc;
-	bool link_hard = false, link_symbolic = false, strip_slashes = false;
-	char *control = NULL;
-	int c;
 
-	const char **given = argv;
-
-	words = longopt_translate(argc, argv, options, &argc);
-	argv = words;
-	pc = poptGetContext(util_program, argc, argv, options, 0);
-	/* popt allocates each string argument; what is kept is copied. */
-	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
-		if (arg && strcmp(arg, LONGOPT_BARE) == 0) {
-			free(arg);
-			arg = NULL;	/* no argument; "" is an empty one */
-		}
-		switch (c) {
-		case 'a':
-			o->recursive = true;
-			o->deref = DEREF_NEVER;
-			preserve_list(&o->preserve, "all", true);
-			break;
-		case 'b': a->backup = true; break;
-		case OPT_BACKUP:
-			/* As cp: the last CONTROL counts, read after the
-			 * options' conflicts are checked. */
-			a->backup = true;
-			free(control);
-			control = arg && *arg ? util_xstrdup(arg) : NULL;
-			break;
-		case 'd': o->deref = DEREF_NEVER; o->preserve.links = true; break;
-		case 'f': o->force = true; break;
-		case 'i': o->interactive = ASK_ALWAYS; break;
-		case 'n': o->interactive = ASK_NEVER_OVERWRITE; break;
-		case 'H': o->deref = DEREF_CMDLINE; break;
-		case 'L': o->deref = DEREF_ALWAYS; break;
-		case 'P': o->deref = DEREF_NEVER; break;
-		case 'p': preserve_list(&o->preserve, "mode,timestamps", true);
-			o->preserve.owner = true;
-			break;
-		case OPT_PRESERVE:
-			if (arg) {
-				preserve_list(&o->preserve, arg, true);
-			} else {
-				preserve_list(&o->preserve, "mode,timestamps", true);
-				o->preserve.owner = true;
-			}
-			break;
-		case OPT_NO_PRESERVE: preserve_list(&o->preserve, arg, false); break;
-		case OPT_PARENTS: o->parents = true; break;
-		case 'R': o->recursive = true; break;
-		case OPT_REFLINK: {
-			static const char *const w[] = { "auto", "always", "never", NULL };
-			int r = arg ? word_of(arg, w) : 1;	/* "" is ambiguous, as in cp */
-			if (r < 0)
-				bad_arg(arg, "--reflink", w, r == -2);
-			o->reflink = r == 0 ? REFLINK_AUTO : r == 1 ? REFLINK_ALWAYS : REFLINK_NEVER;
-			break;
-		}
-		case OPT_REMOVE_DEST: o->remove_dest = true; break;
-		case OPT_SPARSE: {
-			static const char *const w[] = { "never", "auto", "always", NULL };
-			int s = word_of(arg, w);
-			if (s < 0)
-				bad_arg(arg, "--sparse", w, s == -2);
-			o->sparse = s == 0 ? SPARSE_NEVER : s == 1 ? SPARSE_AUTO : SPARSE_ALWAYS;
-			break;
-		}
-		case 'S':
-			/* As cp: an empty suffix, or one with a '/', is '~'. */
-			a->backup = true;
-			free(suffix);
-			suffix = *arg && !strchr(arg, '/') ? util_xstrdup(arg) : NULL;
-			o->suffix = suffix ? suffix : "~";
-			break;
-		case 't': a->target = util_xstrdup(arg); break;
-		case 'T': o->no_target = true; break;
-		case 'u': o->update = UPDATE_OLDER; break;
-		case OPT_UPDATE: {
-			static const char *const w[] = { "all", "none", "none-fail", "older", NULL };
-			static const enum cp_update u_of[] = { UPDATE_ALL, UPDATE_NONE,
-							       UPDATE_NONE_FAIL, UPDATE_OLDER };
-			int u = arg ? word_of(arg, w) : 3;
-			if (u < 0)
-				bad_arg(arg, "--update", w, u == -2);
-			o->update = u_of[u];
-			break;
-		}
-		case 'v': o->verbose = true; break;
-		case OPT_ATTR_ONLY: o->attr_only = true; break;
-		case OPT_COPY_CONTENTS: o->copy_contents = true; break;
-		case 'l': o->link = LINK_HARD; link_hard = true; break;
-		case 's': o->link = LINK_SYMBOLIC; link_symbolic = true; break;
-		case 'x': o->one_fs = true; break;
-		case OPT_STRIP_SLASHES: strip_slashes = true; break;
-		case OPT_KEEP_DIR_SYMLINK: o->keep_dir_symlink = true; break;
-		case 'Z': break;	/* no SELinux here: nothing to set, as cp */
-		case OPT_CONTEXT:
-			if (arg)
-				util_error(0, "warning: ignoring --context; "
-					      "it requires an SELinux-enabled kernel");
-			break;
-		case OPT_METHOD: {
-			const char *bad = NULL;
-			char *list = util_xstrdup(arg);
-			if (plan_order_parse(&o->order, list, &bad)) {
-				char names[256];
-				util_usage_error("unknown method %s (methods: %s)",
-						 util_quote(bad && *bad ? bad : arg),
-						 opts_method_names(names, sizeof(names)));
-				exit(1);
-			}
-			free(list);
-			break;
-		}
-		case OPT_ATOMIC: o->atomic = true; break;
-		case OPT_FSYNC: o->fsync = true; break;
-		case OPT_JOBS: a->jobs = opts_jobs(arg, "--jobs"); break;
-		case OPT_EXPLAIN: o->explain = true; break;
-		case OPT_DEBUG: o->debug = true; o->verbose = true; break;	/* as cp */
-		case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;
-		case OPT_STATS:
-			a->stats = true;
-			if (arg && *arg && strcmp(arg, "text") != 0) {
-				if (strcmp(arg, "json") != 0)
-					bad_arg(arg, "--stats", (const char *const[]){ "text", "json", NULL },
-						false);
-				a->stats_json = true;
-			}
-			break;
-		case OPT_BENCH:
-			a->bench = arg && *arg ? atoi(arg) : 5;
-			if (a->bench < 1 || a->bench > 101) {
-				util_usage_error("invalid number of rounds %s for --bench (1 to 101)",
-						 util_quote(arg));
-				exit(1);
-			}
-			break;
-		case OPT_HELP: usage(); util_exit(0);
-		case OPT_VERSION:
-			printf("zcp %s\nCopyright (C) 2026 the zcp developers.\n"
-			       "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
-			       "This is free software: you are free to change and redistribute it.\n"
-			       "There is NO WARRANTY, to the extent permitted by law.\n", ZCP_VERSION);
-			util_exit(0);
-		}
+	switch (c) {
+	case 'a':
+		o->recursive = true;
+		o->deref = DEREF_NEVER;
+		preserve_list(&o->preserve, "all", true);
+		break;
+	case 'b': a->backup = true; break;
+	case 'd': o->deref = DEREF_NEVER; o->preserve.links = true; break;
+	case 'f': o->force = true; break;
+	case 'i': o->interactive = ASK_ALWAYS; break;
+	case 'n': o->interactive = ASK_NEVER_OVERWRITE; break;
+	case 'H': o->deref = DEREF_CMDLINE; break;
+	case 'L': o->deref = DEREF_ALWAYS; break;
+	case 'P': o->deref = DEREF_NEVER; break;
+	case 'p': opts_preserve_p(o); break;
+	case OPT_PARENTS: o->parents = true; break;
+	case 'R': o->recursive = true; break;
+	case OPT_REMOVE_DEST: o->remove_dest = true; break;
+	case 'T': o->no_target = true; break;
+	case 'u': o->update = UPDATE_OLDER; break;
+	case 'v': o->verbose = true; break;
+	case OPT_ATTR_ONLY: o->attr_only = true; break;
+	case OPT_COPY_CONTENTS: o->copy_contents = true; break;
+	case 'l': o->link = LINK_HARD; seen->link_hard = true; break;
+	case 's': o->link = LINK_SYMBOLIC; seen->link_symbolic = true; break;
+	case 'x': o->one_fs = true; break;
+	case OPT_STRIP_SLASHES: seen->strip_slashes = true; break;
+	case OPT_KEEP_DIR_SYMLINK: o->keep_dir_symlink = true; break;
+	case 'Z': break;	/* no SELinux here: nothing to set, as cp */
+	case OPT_DEBUG: o->debug = true; o->verbose = true; break;	/* as cp */
+	case OPT_BACKUP: case OPT_PRESERVE: case OPT_NO_PRESERVE: case OPT_REFLINK:
+	case OPT_SPARSE: case OPT_UPDATE: case 'S': case 't': case OPT_CONTEXT:
+		opts_cp_valued(a, seen, c);
+		break;
+	default:
+		return false;
 	}
-	if (c < -1) {
-		const char *bad = poptBadOption(pc, 0);
-		if (c == POPT_ERROR_NOARG)
-			util_usage_error(bad[1] == '-' ? "option '%s' requires an argument"
-						       : "option requires an argument -- '%s'",
-					 bad[1] == '-' ? bad : bad + 1);
-		else if (bad[0] == '-' && bad[1] == '-')
-			util_usage_error("unrecognized option '%s'", bad);
-		else
-			util_usage_error("invalid option -- '%s'", bad + 1);
+	return true;
+}
+
+static void opts_method(struct cp_opts *o)
+{
+	const char *bad = NULL;
+	char *list = util_xstrdup(arg);
+
+	if (plan_order_parse(&o->order, list, &bad)) {
+		char names[256];
+		util_usage_error("unknown method %s (methods: %s)",
+				 util_quote(bad && *bad ? bad : arg),
+				 opts_method_names(names, sizeof(names)));
 		exit(1);
 	}
+	free(list);
+}
+
+/* zcp's own options. */
+static void opts_zcp(struct zcp_args *a, int c)
+{
+	struct cp_opts *o = &a->o;
+
+	switch (c) {
+	case OPT_METHOD: opts_method(o); break;
+	case OPT_ATOMIC: o->atomic = true; break;
+	case OPT_FSYNC: o->fsync = true; break;
+	case OPT_JOBS: a->jobs = opts_jobs(arg, "--jobs"); break;
+	case OPT_EXPLAIN: o->explain = true; break;
+	case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;
+	case OPT_STATS:
+		a->stats = true;
+		if (arg && *arg && strcmp(arg, "text") != 0) {
+			if (strcmp(arg, "json") != 0)
+				bad_arg(arg, "--stats", (const char *const[]){ "text", "json", NULL },
+					false);
+			a->stats_json = true;
+		}
+		break;
+	case OPT_BENCH:
+		a->bench = arg && *arg ? atoi(arg) : 5;
+		if (a->bench < 1 || a->bench > 101) {
+			util_usage_error("invalid number of rounds %s for --bench (1 to 101)",
+					 util_quote(arg));
+			exit(1);
+		}
+		break;
+	case OPT_HELP: usage(); util_exit(0);
+	case OPT_VERSION:
+		printf("zcp %s\nCopyright (C) 2026 the zcp developers.\n"
+		       "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n"
+		       "This is free software: you are free to change and redistribute it.\n"
+		       "There is NO WARRANTY, to the extent permitted by law.\n", ZCP_VERSION);
+		util_exit(0);
+	}
+}
+
+/* popt's error c, in getopt's words; exits. */
+static void opts_popt_error(poptContext pc, int c)
+{
+	const char *bad = poptBadOption(pc, 0);
+
+	if (c == POPT_ERROR_NOARG)
+		util_usage_error(bad[1] == '-' ? "option '%s' requires an argument"
+					       : "option requires an argument -- '%s'",
+				 bad[1] == '-' ? bad : bad + 1);
+	else if (bad[0] == '-' && bad[1] == '-')
+		util_usage_error("unrecognized option '%s'", bad);
+	else
+		util_usage_error("invalid option -- '%s'", bad + 1);
+	exit(1);
+}
+
+/* cp's conflicts between options, and what they settle together. */
+static void opts_settle(struct zcp_args *a, struct opts_seen *seen)
+{
+	struct cp_opts *o = &a->o;
+
 	/* As cp without SELinux: a context asked for by name cannot be kept. */
 	if (o->preserve.context_must) {
 		util_error(0, "cannot preserve security context without an SELinux-enabled kernel");
@@ -470,7 +496,7 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	}
 	if (!a->jobs && getenv("ZCP_JOBS"))
 		a->jobs = opts_jobs(getenv("ZCP_JOBS"), "ZCP_JOBS");
-	if (link_hard && link_symbolic) {
+	if (seen->link_hard && seen->link_symbolic) {
 		util_usage_error("cannot make both hard and symbolic links");
 		exit(1);
 	}
@@ -483,28 +509,34 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 		util_usage_error("--backup is mutually exclusive with -n or --update=none-fail");
 		exit(1);
 	}
-	if (control) {
-		a->backup_type = backup_parse(control);
+	if (seen->control) {
+		a->backup_type = backup_parse(seen->control);
 		if (a->backup_type < 0)
-			bad_arg(control, "backup type", backup_words, a->backup_type == -2);
-		free(control);
+			bad_arg(seen->control, "backup type", backup_words, a->backup_type == -2);
+		free(seen->control);
+		seen->control = NULL;
 	}
 	/* As cp: -l follows symlinks unless told otherwise, even with -r. */
 	if (o->deref == DEREF_UNSET && o->link == LINK_HARD)
 		o->deref = DEREF_ALWAYS;
-	/* Keep the operands: poptFreeContext would take them with it. */
-	const char **rest = poptGetArgs(pc);
-	int n = 0;
-	while (rest && rest[n])
-		n++;
 	/* cp remembers --no-preserve=mode (or all) unless mode is kept after
 	 * all: new files are then made 0666 and directories 0777, less the umask. */
 	o->preserve.mode_off = o->preserve.mode_off && !o->preserve.mode;
-	a->o.stats_per_file = a->stats && (a->stats_json || o->verbose);
+	o->stats_per_file = a->stats && (a->stats_json || o->verbose);
 	if (a->backup && a->backup_type < 0)
 		a->backup_type = backup_default();
 	o->backup = a->backup ? (enum cp_backup)a->backup_type : BACKUP_OFF;
-	const char **ops = util_xmalloc(sizeof(char *) * (size_t)(n + 1));
+}
+
+/* The operands, copied out of popt's context before it is freed. */
+static void opts_operands(struct zcp_args *a, poptContext pc, bool strip_slashes)
+{
+	const char **rest = poptGetArgs(pc), **ops;
+	int n = 0;
+
+	while (rest && rest[n])
+		n++;
+	ops = util_xmalloc(sizeof(char *) * (size_t)(n + 1));
 	for (int i = 0; i < n; i++)
 		ops[i] = util_xstrdup(rest[i]);
 	ops[n] = NULL;
@@ -513,10 +545,34 @@ void opts_parse(struct zcp_args *a, int argc, const char **argv)
 	if (strip_slashes && opts_into_dir(a, ops, n))
 		for (int i = 0; i < (a->target ? n : n - 1); i++)
 			opts_strip_slashes((char *)ops[i]);
-	poptFreeContext(pc);
-	longopt_free(words, given);
-	words = NULL;
 	a->ops = ops;
 	a->nops = n;
 }
 
+void opts_parse(struct zcp_args *a, int argc, const char **argv)
+{
+	/* Static: --help and --version exit with it still open (LeakSanitizer). */
+	static poptContext pc;
+	struct opts_seen seen = { 0 };
+	const char **given = argv;
+	int c;
+
+	words = longopt_translate(argc, argv, options, &argc);
+	pc = poptGetContext(util_program, argc, words, options, 0);
+	/* popt allocates each string argument; what is kept is copied. */
+	for (; (c = poptGetNextOpt(pc)) > 0; free(arg), arg = NULL) {
+		if (arg && strcmp(arg, LONGOPT_BARE) == 0) {
+			free(arg);
+			arg = NULL;	/* no argument; "" is an empty one */
+		}
+		if (!opts_cp(a, &seen, c))
+			opts_zcp(a, c);
+	}
+	if (c < -1)
+		opts_popt_error(pc, c);
+	opts_settle(a, &seen);
+	opts_operands(a, pc, seen.strip_slashes);
+	poptFreeContext(pc);
+	longopt_free(words, given);
+	words = NULL;
+}
