@@ -140,15 +140,9 @@ static int bench_operands(struct cp_ctx *ctx, const struct zcp_args *a, const ch
 	return ret;
 }
 
-int main(int argc, char **argv)
+/* Before the options: the umask, cp's default suffix, the program's name. */
+static void main_init(struct cp_opts *o, int argc, char **argv)
 {
-	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
-	static struct zcp_args a = { .backup_type = -1 };
-	struct cp_opts *o = &a.o;
-	struct cp_ctx ctx;
-	struct stat st;
-	int ret = 0, err;
-
 	/* Large blocks from the heap, not mmap: zcp's own mmaps are its methods'. */
 	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
 	o->umask = sys_umask(0);
@@ -164,127 +158,165 @@ int main(int argc, char **argv)
 	}
 	util_stdio_init();
 	plan_order_default(&o->order);
+}
+
+/* cp's usage errors about the operands; 0 or 1, the exit status. */
+static int main_usage(const struct zcp_args *a)
+{
+	const struct cp_opts *o = &a->o;
+
+	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
+		util_usage_error("--reflink can be used only with --sparse=auto");
+		return 1;
+	}
+	if (a->target && o->no_target) {
+		util_error(0, "cannot combine --target-directory (-t) and --no-target-directory (-T)");
+		return 1;
+	}
+	if (a->nops == 0) {
+		util_usage_error("missing file operand");
+		return 1;
+	}
+	if (a->nops == 1 && !a->target) {
+		util_usage_error("missing destination file operand after %s", util_quote(a->ops[0]));
+		return 1;
+	}
+	if (o->no_target && a->nops > 2) {
+		util_usage_error("extra operand %s", util_quote(a->ops[2]));
+		return 1;
+	}
+	return 0;
+}
+
+/* The directory the sources go into (-t, or a last operand that is one),
+ * or NULL; *nsrc, the sources. 0 or 1, the exit status. */
+static int main_target(const struct zcp_args *a, const char **target, int *nsrc)
+{
+	struct stat st;
+	int err;
+
+	*target = a->target;
+	*nsrc = a->nops;
+	if (a->target) {
+		err = sys_fstatat(AT_FDCWD, a->target, &st, 0);
+		if (!err && !S_ISDIR(st.st_mode))
+			err = -ENOTDIR;
+		if (err) {
+			util_error(err, "target directory %s", util_quote(a->target));
+			return 1;
+		}
+	} else if (!a->o.no_target) {
+		const char *last = a->ops[a->nops - 1];
+		err = strcmp(last, "-") == 0 && a->nops == 2 ? -ENOTDIR
+							     : sys_fstatat(AT_FDCWD, last, &st, 0);
+		if (!err && S_ISDIR(st.st_mode)) {
+			*target = last;
+			(*nsrc)--;
+		} else if (a->nops > 2) {
+			util_error(err ? err : -ENOTDIR, "target %s", util_quote(last));
+			return 1;
+		}
+	}
+	if (a->o.parents && !*target) {
+		util_usage_error("with --parents, the destination must be a directory");
+		return 1;
+	}
+	return 0;
+}
+
+/* SOURCE DEST: one copy. 0 or 1, the exit status. */
+static int main_one(struct cp_ctx *ctx, const struct zcp_args *a)
+{
+	const struct cp_opts *o = ctx->o;
+	struct cp_opts no_backup = *o;
+	char *dst = util_xstrdup(a->ops[1]);
+	struct stat st;
+	int ret;
+
+	/* As cp: "-f --backup F F" copies F to its backup name. */
+	if (o->force && o->backup != BACKUP_OFF && strcmp(a->ops[0], dst) == 0 &&
+	    sys_fstatat(AT_FDCWD, dst, &st, 0) == 0 && S_ISREG(st.st_mode)) {
+		char *b = backup_name(o, AT_FDCWD, dst);
+		if (b) {
+			free(dst);
+			dst = b;
+			no_backup.backup = BACKUP_OFF;
+			ctx->o = &no_backup;
+		}
+	}
+	ret = copy_operand(ctx, a->ops[0], dst) ? 1 : 0;
+	ctx->o = o;
+	free(dst);
+	return ret;
+}
+
+/* SOURCE into the directory target. 0 or 1, the exit status. */
+static int main_into_one(struct cp_ctx *ctx, const char *src, const char *target)
+{
+	const struct cp_opts *o = ctx->o;
+	struct cp_parents made;
+	char base[4096], *dst;
+	int ret = 0;
+
+	if (strcmp(src, "-") == 0) {
+		util_error(0, "cannot copy standard input into a directory: name the destination file");
+		return 1;
+	}
+	if (!o->parents) {
+		dst = util_join(target, main_base(src, base, sizeof(base)));
+		ret = copy_operand(ctx, src, dst) ? 1 : 0;
+		free(dst);
+		return ret;
+	}
+	/* With --dry-run nothing is made: the copy is planned below where it would be. */
+	if (!o->dry_run && cp_parents_make(ctx, src, target, &made)) {
+		cp_parents_finish(ctx, &made);
+		return 1;
+	}
+	dst = util_join(target, src[0] == '/' ? src + 1 : src);
+	if (!o->dry_run)
+		dst[util_strip_len(dst)] = 0;	/* 's/d/' -> 'e/s/d', as cp */
+	if (copy_operand(ctx, src, dst))
+		ret = 1;
+	if (!o->dry_run && cp_parents_finish(ctx, &made))
+		ret = 1;
+	free(dst);
+	return ret;
+}
+
+int main(int argc, char **argv)
+{
+	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
+	static struct zcp_args a = { .backup_type = -1 };
+	struct cp_opts *o = &a.o;
+	struct cp_ctx ctx;
+	const char *target;
+	int ret = 0, nsrc;
+	bool stdout_is_data;
+
+	main_init(o, argc, argv);
 	opts_parse(&a, argc, (const char **)argv);
 	report_start(a.stats_json, a.stats && o->verbose);
 	engine_set_jobs(a.jobs);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
-	if (o->backup != BACKUP_OFF && o->interactive == ASK_NEVER_OVERWRITE) {
-		util_usage_error("options --backup and --no-clobber are mutually exclusive");
+	if (main_usage(&a))
 		return 1;
-	}
-	if (o->reflink == REFLINK_ALWAYS && o->sparse != SPARSE_AUTO) {
-		util_usage_error("--reflink can be used only with --sparse=auto");
-		return 1;
-	}
-	if (a.target && o->no_target) {
-		util_error(0, "cannot combine --target-directory (-t) and --no-target-directory (-T)");
-		return 1;
-	}
-	if (a.nops == 0 || (a.nops == 1 && !a.target)) {
-		if (a.nops == 0)
-			util_usage_error("missing file operand");
-		else
-			util_usage_error("missing destination file operand after %s",
-					 util_quote(a.ops[0]));
-		return 1;
-	}
-	if (o->no_target && a.nops > 2) {
-		util_usage_error("extra operand %s", util_quote(a.ops[2]));
-		return 1;
-	}
-
 	cp_ctx_init(&ctx, o);
-	const char *target = a.target;
-	int nsrc = a.nops;
-	if (target) {
-		err = sys_fstatat(AT_FDCWD, target, &st, 0);
-		if (!err && !S_ISDIR(st.st_mode))
-			err = -ENOTDIR;
-		if (err) {
-			util_error(err, "target directory %s", util_quote(target));
-			return 1;
-		}
-	} else if (!o->no_target) {
-		const char *last = a.ops[a.nops - 1];
-		err = strcmp(last, "-") == 0 && a.nops == 2 ? -ENOTDIR
-							    : sys_fstatat(AT_FDCWD, last, &st, 0);
-		if (!err && S_ISDIR(st.st_mode)) {
-			target = last;
-			nsrc--;
-		} else if (a.nops > 2) {
-			util_error(err ? err : -ENOTDIR, "target %s", util_quote(last));
-			return 1;
-		}
-	}
-	if (o->parents && !target) {
-		util_usage_error("with --parents, the destination must be a directory");
+	if (main_target(&a, &target, &nsrc))
 		return 1;
-	}
 	if (a.bench)
 		return bench_operands(&ctx, &a, target, nsrc);
 	ctx.dir_mode = target != NULL;
-	bool stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
+	stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
 	if (stdout_is_data && o->atomic) {
 		util_error(0, "--atomic cannot write standard output: name the destination file");
 		return 1;
 	}
-
-	if (!target) {
-		struct cp_opts no_backup = *o;
-		char *dst = util_xstrdup(a.ops[1]);
-
-		/* As cp: "-f --backup F F" copies F to its backup name. */
-		if (o->force && o->backup != BACKUP_OFF && strcmp(a.ops[0], dst) == 0 &&
-		    sys_fstatat(AT_FDCWD, dst, &st, 0) == 0 && S_ISREG(st.st_mode)) {
-			char *b = backup_name(o, AT_FDCWD, dst);
-			if (b) {
-				free(dst);
-				dst = b;
-				no_backup.backup = BACKUP_OFF;
-				ctx.o = &no_backup;
-			}
-		}
-		ret = copy_operand(&ctx, a.ops[0], dst) ? 1 : 0;
-		ctx.o = o;
-		free(dst);
-	} else {
-		for (int i = 0; i < nsrc; i++) {
-			char base[4096];
-			const char *src = a.ops[i];
-			char *dst;
-
-			if (strcmp(src, "-") == 0) {
-				util_error(0, "cannot copy standard input into a directory: name the destination file");
-				ret = 1;
-				continue;
-			}
-			if (o->parents && o->dry_run) {
-				/* Nothing is made: the copy is planned below where it would be. */
-				dst = util_join(target, src[0] == '/' ? src + 1 : src);
-				if (copy_operand(&ctx, src, dst))
-					ret = 1;
-			} else if (o->parents) {
-				struct cp_parents made;
-				if (cp_parents_make(&ctx, src, target, &made)) {
-					cp_parents_finish(&ctx, &made);
-					ret = 1;
-					continue;
-				}
-				dst = util_join(target, src[0] == '/' ? src + 1 : src);
-				dst[util_strip_len(dst)] = 0;	/* 's/d/' -> 'e/s/d', as cp */
-				if (copy_operand(&ctx, src, dst))
-					ret = 1;
-				if (cp_parents_finish(&ctx, &made))
-					ret = 1;
-			} else {
-				dst = util_join(target, main_base(src, base, sizeof(base)));
-				if (copy_operand(&ctx, src, dst))
-					ret = 1;
-			}
-			free(dst);
-		}
-	}
+	if (!target)
+		ret = main_one(&ctx, &a);
+	for (int i = 0; target && i < nsrc; i++)
+		ret |= main_into_one(&ctx, a.ops[i], target);
 	/* Every worker's counts are in before they are reported. */
 	engine_stop();
 	fflush(stdout);
