@@ -485,158 +485,251 @@ out_report:
 	return err;
 }
 
-int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
-	    bool cmdline)
+/* The source's stat, and the reasons not to copy it whatever the
+ * destination: a directory without -r, or one this run made. */
+static int cp_source(struct cp_ctx *ctx, const struct cp_path *src, bool follow, struct stat *sst)
 {
-	const struct cp_opts *o = ctx->o;
-	bool follow = o->deref == DEREF_ALWAYS || (o->deref == DEREF_CMDLINE && cmdline);
-	bool exists, gone = false;
-	struct stat sst, dlst, made_st;
-	struct cp_id *made;
-	bool track_links;
-	struct cp_hardlink *mine = NULL;
-	const struct cp_hardlink *linked = NULL;
-	char *backup = NULL;
 	int err;
 
-	if (src->regular && dst->made_dir && !follow && cp_fresh_ok(o) &&
-	    (err = cp_copy_fresh(ctx, src, dst)) <= 0)
-		return err;
-
-	err = src->name ? sys_fstatat(src->dirfd, src->name, &sst, follow ? 0 : AT_SYMLINK_NOFOLLOW)
-			: sys_fstat(STDIN_FILENO, &sst);
+	err = src->name ? sys_fstatat(src->dirfd, src->name, sst, follow ? 0 : AT_SYMLINK_NOFOLLOW)
+			: sys_fstat(STDIN_FILENO, sst);
 	if (err) {
 		util_error(err, "cannot stat %s", util_quote(src->path));
 		return err;
 	}
 	/* A worker copies the files the walker handed it; a directory put in
 	 * one's place since the walker listed it is the walker's to find. */
-	if (S_ISDIR(sst.st_mode) && engine_in_worker()) {
+	if (S_ISDIR(sst->st_mode) && engine_in_worker()) {
 		util_error(0, "skipping file %s, as it was replaced while being copied",
 			   util_quote(src->path));
 		return -ESTALE;
 	}
-	if (S_ISDIR(sst.st_mode) && !o->recursive) {
+	if (S_ISDIR(sst->st_mode) && !ctx->o->recursive) {
 		util_error(0, "-r not specified; omitting directory %s", util_quote(src->path));
 		return -EISDIR;
 	}
-	if (S_ISDIR(sst.st_mode) && inomap_get(&ctx->created, sst.st_dev, sst.st_ino)) {
+	if (S_ISDIR(sst->st_mode) && inomap_get(&ctx->created, sst->st_dev, sst->st_ino)) {
 		util_error(0, "cannot copy a directory, %s, into itself, %s",
 			   util_quote(ctx->top_src), util_quote(ctx->top_dst));
 		/* Going on would copy the copy: cp abandons the whole operand. */
 		ctx->into_self = true;
 		return -ELOOP;
 	}
-	if (!dst->name)	/* "-": standard output */
-		return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, NULL)
-				  : cp_to_stdout(ctx, src, &sst, follow, dst);
+	return 0;
+}
 
-	err = dst->absent ? -ENOENT : sys_fstatat(dst->dirfd, dst->name, &dlst, AT_SYMLINK_NOFOLLOW);
-	if (err && err != -ENOENT) {
-		util_error(err, "cannot stat %s", util_quote(dst->path));
+/* cp looks through a destination symlink only where it would write
+ * through it: a regular file, not backed up or removed. */
+static bool cp_dst_lstat_only(const struct cp_opts *o, const struct stat *sst)
+{
+	return (!S_ISREG(sst->st_mode) &&
+		(!cp_as_regular(o) || (S_ISDIR(sst->st_mode) && !o->keep_dir_symlink) ||
+		 S_ISLNK(sst->st_mode))) ||
+	       o->link != LINK_NONE || o->backup != BACKUP_OFF || o->remove_dest;
+}
+
+/* As cp: what an earlier operand made is not overwritten by a later one
+ * (entries met while merging directories are), nor written through. */
+static int cp_just_created(struct cp_ctx *ctx, const struct cp_path *src,
+			   const struct cp_path *dst, const struct stat *dlst,
+			   const struct stat *dst_sb, const struct cp_id *made, bool cmdline)
+{
+	const struct cp_opts *o = ctx->o;
+
+	if (made && cmdline && !S_ISDIR(dst_sb->st_mode) && o->backup != BACKUP_NUMBERED) {
+		util_error(0, "will not overwrite just-created %s with %s",
+			   util_quote(dst->path), util_quote(src->path));
+		return -EEXIST;
+	}
+	if (cmdline && o->backup == BACKUP_OFF && S_ISLNK(dlst->st_mode) &&
+	    inomap_get(&ctx->created, dlst->st_dev, dlst->st_ino)) {
+		util_error(0, "will not copy %s through just-created symlink %s",
+			   util_quote(src->path), util_quote(dst->path));
+		return -EEXIST;
+	}
+	return 0;
+}
+
+/* The destination exists (dlst, its lstat): cp's checks, in cp's order,
+ * and a directory merged into. True when the copy ends here, with *ret. */
+static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+			const struct cp_path *dst, const struct stat *dlst, bool cmdline,
+			bool follow, int *ret)
+{
+	const struct cp_opts *o = ctx->o;
+	bool file = !S_ISDIR(sst->st_mode);
+	struct stat dst_sb = *dlst;
+	/* A dangling symlink is, to cp, a destination that does not exist. */
+	bool dst_known = cp_dst_lstat_only(o, sst) ||
+			 sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
+	/* What this run made matters for operands and directories: the
+	 * walker's business, never a worker's (it writes the map). */
+	const struct cp_id *made = dst_known && (cmdline || !file)
+					   ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino)
+					   : NULL;
+	int err;
+
+	*ret = 0;
+	if (made && made->dev == sst->st_dev && made->ino == sst->st_ino &&
+	    (!file || (cmdline && o->backup == BACKUP_OFF))) {
+		util_error(0, "warning: source %s %s specified more than once",
+			   file ? "file" : "directory", util_quote(src->path));
+		return true;
+	}
+	/* cp's order for a file over an existing one: -n (and
+	 * --update=none[-fail]) first, before any other check; then the
+	 * same file; then -u and -i; then the rest. */
+	if (file && (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE ||
+		     o->update == UPDATE_NONE_FAIL)) {
+		err = cp_may_replace(ctx, sst, dst, dlst);
+		*ret = err > 0 ? 0 : err;
+		return true;
+	}
+	if (dst_known) {
+		/* Standard input is compared by what it is, not by name. */
+		int ok = src->name ? cp_same_file_ok(o, src, sst, dst, &dst_sb)
+				   : !same_inode(sst, &dst_sb);
+		if (!ok) {
+			util_error(0, "%s and %s are the same file", util_quote(src->path),
+				   util_quote(dst->path));
+			*ret = -EEXIST;
+			return true;
+		}
+		if (ok == 2)
+			return true;
+	}
+	if (file) {
+		err = cp_may_replace(ctx, sst, dst, dlst);
+		if (err == 2 && cp_tracks_links(o, sst, cmdline) && !o->dry_run) {
+			*ret = cp_link_skipped(ctx, sst, dst);
+			return true;
+		}
+		if (err) {
+			*ret = err > 0 ? 0 : err;
+			return true;
+		}
+	}
+	if ((*ret = cp_just_created(ctx, src, dst, dlst, &dst_sb, made, cmdline)) != 0)
+		return true;
+	/* A symlink to a directory is not one to merge into (-r) or
+	 * to refuse to overwrite (-b, --remove-destination). */
+	if (!file) {
+		if (!S_ISDIR(dst_sb.st_mode)) {
+			util_error(0, "cannot overwrite non-directory %s with directory %s",
+				   util_quote(dst->path), util_quote(src->path));
+			*ret = -ENOTDIR;
+		} else if ((*ret = cp_cyclic(ctx, src, sst)) == 0) {
+			*ret = tree_descend(ctx, sst, follow, true);
+		}
+		return true;
+	}
+	if (S_ISDIR(dst_sb.st_mode)) {
+		util_error(0, "cannot overwrite directory %s with non-directory",
+			   util_quote(dst->path));
+		*ret = -EISDIR;
+		return true;
+	}
+	return false;
+}
+
+/* Before the destination is destroyed: -s's relative-link rule, a backup
+ * that would take the source, and a method able to fill the place. Then
+ * the existing destination backed up or removed (*exists cleared). */
+static int cp_clear_way(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+			int src_fd, bool data, const struct cp_path *dst, const struct stat *dlst,
+			bool *exists, char **backup)
+{
+	const struct cp_opts *o = ctx->o;
+	bool gone = false;
+	int err;
+
+	if (!S_ISDIR(sst->st_mode) && o->link == LINK_SYMBOLIC && links_check(ctx, src, dst, &err)) {
+		cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
+		links_refuse(dst);
 		return err;
 	}
-	exists = err == 0;
-	if (exists) {
-		bool dst_dir;
-
-		/* cp looks through a destination symlink only where it would
-		 * write through it: a regular file, not backed up or removed. */
-		bool lstat_only = (!S_ISREG(sst.st_mode) &&
-				   (!cp_as_regular(o) ||
-				    (S_ISDIR(sst.st_mode) && !o->keep_dir_symlink) ||
-				    S_ISLNK(sst.st_mode))) ||
-				  o->link != LINK_NONE || o->backup != BACKUP_OFF || o->remove_dest;
-		struct stat dst_sb = dlst;
-		/* A dangling symlink is, to cp, a destination that does not exist. */
-		bool dst_known = lstat_only || sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
-		/* What this run made matters for operands and directories: the
-		 * walker's business, never a worker's (it writes the map). */
-		made = dst_known && (cmdline || S_ISDIR(sst.st_mode))
-			       ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino)
-			       : NULL;
-		if (made && made->dev == sst.st_dev && made->ino == sst.st_ino &&
-		    (S_ISDIR(sst.st_mode) || (cmdline && o->backup == BACKUP_OFF))) {
-			util_error(0, "warning: source %s %s specified more than once",
-				   S_ISDIR(sst.st_mode) ? "directory" : "file",
-				   util_quote(src->path));
-			return 0;
-		}
-		/* cp's order for a file over an existing one: -n (and
-		 * --update=none[-fail]) first, before any other check; then the
-		 * same file; then -u and -i; then the rest. */
-		bool file = !S_ISDIR(sst.st_mode);
-		if (file && (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE ||
-			     o->update == UPDATE_NONE_FAIL)) {
-			err = cp_may_replace(ctx, &sst, dst, &dlst);
-			return err > 0 ? 0 : err;
-		}
-		if (dst_known) {
-			/* Standard input is compared by what it is, not by name. */
-			int ok = src->name ? cp_same_file_ok(o, src, &sst, dst, &dst_sb)
-					   : !same_inode(&sst, &dst_sb);
-			if (!ok) {
-				util_error(0, "%s and %s are the same file", util_quote(src->path),
-					   util_quote(dst->path));
-				return -EEXIST;
-			}
-			if (ok == 2)
-				return 0;
-		}
-		if (file) {
-			err = cp_may_replace(ctx, &sst, dst, &dlst);
-			if (err == 2 && cp_tracks_links(o, &sst, cmdline) && !o->dry_run)
-				return cp_link_skipped(ctx, &sst, dst);
-			if (err)
-				return err > 0 ? 0 : err;
-		}
-		/* As cp: what an earlier operand made is not overwritten by a
-		 * later one (entries met while merging directories are). */
-		if (made && cmdline && !S_ISDIR(dst_sb.st_mode) && o->backup != BACKUP_NUMBERED) {
-			util_error(0, "will not overwrite just-created %s with %s",
-				   util_quote(dst->path), util_quote(src->path));
-			return -EEXIST;
-		}
-		if (cmdline && o->backup == BACKUP_OFF && S_ISLNK(dlst.st_mode) &&
-		    inomap_get(&ctx->created, dlst.st_dev, dlst.st_ino)) {
-			util_error(0, "will not copy %s through just-created symlink %s",
-				   util_quote(src->path), util_quote(dst->path));
-			return -EEXIST;
-		}
-		/* A symlink to a directory is not one to merge into (-r) or
-		 * to refuse to overwrite (-b, --remove-destination). */
-		dst_dir = S_ISDIR(dst_sb.st_mode);
-		if (S_ISDIR(sst.st_mode)) {
-			if (!dst_dir) {
-				util_error(0, "cannot overwrite non-directory %s with directory %s",
-					   util_quote(dst->path), util_quote(src->path));
-				return -ENOTDIR;
-			}
-			err = cp_cyclic(ctx, src, &sst);
-			if (err)
-				return err;
-			return tree_descend(ctx, &sst, follow, true);
-		}
-		if (dst_dir) {
-			util_error(0, "cannot overwrite directory %s with non-directory",
-				   util_quote(dst->path));
-			return -EISDIR;
-		}
+	if (!*exists)
+		return 0;
+	if (o->backup != BACKUP_OFF && cp_backup_is_source(o, src, sst, dst)) {
+		util_error(0, "backing up %s might destroy source;  %s not copied",
+			   util_quote(dst->path), util_quote(src->path));
+		return -EEXIST;
 	}
-	if (o->dry_run)
-		return dryrun_node(ctx, src, &sst, follow, dst, exists ? &dlst : NULL);
-	track_links = cp_tracks_links(o, &sst, cmdline);
+	/* A backup or removal takes the destination away: only once a
+	 * method is known to be able to fill its place. */
+	if (data && !o->atomic &&
+	    (o->remove_dest || o->backup != BACKUP_OFF || (o->preserve.links && dlst->st_nlink > 1))) {
+		err = create_data_check(ctx, src, sst, src_fd, dst);
+		if (err)
+			return err;
+	}
+	err = cp_replace(ctx, sst, dst, dlst, &gone, backup);
+	if (!err && gone)
+		*exists = false;
+	return err;
+}
+
+/* The copy made where the destination is clear: a link (-l, -s), a
+ * directory descended into, a symlink, a special file or the data. */
+static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
+		   int src_fd, bool data, const struct cp_path *dst, const struct stat *dlst,
+		   bool cmdline, bool follow)
+{
+	const struct cp_opts *o = ctx->o;
+	struct stat made_st;
+	int err;
+
+	if (o->link != LINK_NONE && !S_ISDIR(sst->st_mode))
+		return links_make(ctx, src, dst, follow);
+	switch (data ? S_IFREG : sst->st_mode & S_IFMT) {
+	case S_IFDIR:
+		return tree_descend(ctx, sst, follow, false);
+	case S_IFLNK:
+		err = create_symlink(ctx, src, sst, dst);
+		if (!err && cmdline &&
+		    sys_fstatat(dst->dirfd, dst->name, &made_st, AT_SYMLINK_NOFOLLOW) == 0)
+			cp_remember(ctx, &made_st, sst);
+		return err;
+	case S_IFIFO:
+	case S_IFCHR:
+	case S_IFBLK:
+	case S_IFSOCK:
+		if (!cp_as_regular(o))
+			return create_special(ctx, sst, dst);
+		/* --attributes-only: what cp would have copied as data */
+		__attribute__((fallthrough));
+	default:
+		if (o->attr_only)
+			return attronly_copy(ctx, src, sst, dst, dlst != NULL);
+		err = create_data(ctx, src, sst, src_fd, dst, dlst, &made_st);
+		if (!err && cmdline)
+			cp_remember(ctx, &made_st, sst);
+		return err;
+	}
+}
+
+/* The decisions are made: the source opened (a data file; *sst then
+ * refreshed from it), the way cleared, and the copy made or linked again.
+ * dlst: the existing destination's lstat, or NULL. */
+static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *sst,
+		  const struct cp_path *dst, const struct stat *dlst, bool cmdline, bool follow)
+{
+	const struct cp_opts *o = ctx->o;
+	struct cp_hardlink *mine = NULL;
+	const struct cp_hardlink *linked = NULL;
+	bool exists = dlst != NULL, data, replaced = false;
+	char *backup = NULL;
+	int src_fd = -1, err;
 
 	/* Decide before destroying: the source is opened before a backup,
 	 * a removal or a truncation of the destination. */
-	if (track_links)
-		linked = cp_links_claim(ctx, &sst, dst->path, &mine);
-	bool data = cp_is_data(o, &sst) && !linked;
-	int src_fd = -1;
+	if (cp_tracks_links(o, sst, cmdline))
+		linked = cp_links_claim(ctx, sst, dst->path, &mine);
+	data = cp_is_data(o, sst) && !linked;
 	if (data) {
 		/* Each data file is a unit of --stats: its own calls, opens to closes. */
 		stats_file_begin();
-		src_fd = create_open_src(src, &sst, follow);
+		src_fd = create_open_src(src, sst, follow);
 		if (src_fd < 0) {
 			cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
 			create_src_error(src, src_fd);
@@ -644,34 +737,10 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			goto out_close_src;
 		}
 	}
-	if (!S_ISDIR(sst.st_mode) && o->link == LINK_SYMBOLIC && links_check(ctx, src, dst, &err)) {
-		cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
-		links_refuse(dst);
+	err = cp_clear_way(ctx, src, sst, src_fd, data, dst, dlst, &exists, &backup);
+	if (err)
 		goto out_close_src;
-	}
-	if (exists && o->backup != BACKUP_OFF && cp_backup_is_source(o, src, &sst, dst)) {
-		util_error(0, "backing up %s might destroy source;  %s not copied",
-			   util_quote(dst->path), util_quote(src->path));
-		err = -EEXIST;
-		goto out_close_src;
-	}
-	/* A backup or removal takes the destination away: only once a
-	 * method is known to be able to fill its place. */
-	if (data && exists && !o->atomic &&
-	    (o->remove_dest || o->backup != BACKUP_OFF || (o->preserve.links && dlst.st_nlink > 1))) {
-		err = create_data_check(ctx, src, &sst, src_fd, dst);
-		if (err)
-			goto out_close_src;
-	}
-	if (exists) {
-		err = cp_replace(ctx, &sst, dst, &dlst, &gone, &backup);
-		if (err)
-			goto out_close_src;
-		if (gone)
-			exists = false;
-	}
 	if (linked) {
-		bool replaced = false;
 		err = cp_link_again(linked->path, dst, &replaced);
 		if (!err)
 			cp_verbose(o, src, dst, backup);
@@ -679,48 +748,10 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 			util_out(UTIL_OUT, "removed %s\n", util_quote(dst->path));
 		goto out_close_src;
 	}
-
-	if (S_ISDIR(sst.st_mode)) {
-		err = cp_cyclic(ctx, src, &sst);
-		if (err)
-			goto out_close_src;
-	}
-	cp_verbose(o, src, dst, backup);
-	/* -l, -s: a link where the copy would be; directories are made. */
-	if (o->link != LINK_NONE && !S_ISDIR(sst.st_mode)) {
-		err = links_make(ctx, src, dst, follow);
+	if (S_ISDIR(sst->st_mode) && (err = cp_cyclic(ctx, src, sst)) != 0)
 		goto out_close_src;
-	}
-	switch (data ? S_IFREG : sst.st_mode & S_IFMT) {
-	case S_IFDIR:
-		err = tree_descend(ctx, &sst, follow, false);
-		break;
-	case S_IFLNK:
-		err = create_symlink(ctx, src, &sst, dst);
-		if (!err && cmdline && sys_fstatat(dst->dirfd, dst->name, &made_st,
-						   AT_SYMLINK_NOFOLLOW) == 0)
-			cp_remember(ctx, &made_st, &sst);
-		break;
-	case S_IFIFO:
-	case S_IFCHR:
-	case S_IFBLK:
-	case S_IFSOCK:
-		if (!cp_as_regular(o)) {
-			err = create_special(ctx, &sst, dst);
-			break;
-		}
-		/* --attributes-only: what cp would have copied as data */
-		__attribute__((fallthrough));
-	default:
-		if (o->attr_only) {
-			err = attronly_copy(ctx, src, &sst, dst, exists);
-			break;
-		}
-		err = create_data(ctx, src, &sst, src_fd, dst, exists ? &dlst : NULL, &made_st);
-		if (!err && cmdline)
-			cp_remember(ctx, &made_st, &sst);
-		break;
-	}
+	cp_verbose(o, src, dst, backup);
+	err = cp_make(ctx, src, sst, src_fd, data, dst, exists ? dlst : NULL, cmdline, follow);
 out_close_src:
 	if (mine)
 		cp_links_done(mine, !err);
@@ -732,6 +763,35 @@ out_close_src:
 		report_file(src->path, dst->path);
 	}
 	return err;
+}
+
+int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+	    bool cmdline)
+{
+	const struct cp_opts *o = ctx->o;
+	bool follow = o->deref == DEREF_ALWAYS || (o->deref == DEREF_CMDLINE && cmdline);
+	struct stat sst, dlst;
+	int err;
+
+	if (src->regular && dst->made_dir && !follow && cp_fresh_ok(o) &&
+	    (err = cp_copy_fresh(ctx, src, dst)) <= 0)
+		return err;
+	err = cp_source(ctx, src, follow, &sst);
+	if (err)
+		return err;
+	if (!dst->name)	/* "-": standard output */
+		return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, NULL)
+				  : cp_to_stdout(ctx, src, &sst, follow, dst);
+	err = dst->absent ? -ENOENT : sys_fstatat(dst->dirfd, dst->name, &dlst, AT_SYMLINK_NOFOLLOW);
+	if (err && err != -ENOENT) {
+		util_error(err, "cannot stat %s", util_quote(dst->path));
+		return err;
+	}
+	if (!err && cp_existing(ctx, src, &sst, dst, &dlst, cmdline, follow, &err))
+		return err;
+	if (o->dry_run)
+		return dryrun_node(ctx, src, &sst, follow, dst, err ? NULL : &dlst);
+	return cp_put(ctx, src, &sst, dst, err ? NULL : &dlst, cmdline, follow);
 }
 
 static void cp_parents_add(struct cp_parents *p, char *path, const struct stat *st,

@@ -196,6 +196,55 @@ static void create_guess(struct stat *st, const struct stat *dir, mode_t mode, m
 							      : (gid_t)getauxval(AT_EGID) };
 }
 
+/* The new file's mode (umask applied by open), and, where it is just made
+ * in a directory this run made, its stat without an fstat (*guessed). */
+static mode_t create_data_mode(const struct cp_opts *o, const struct stat *sst,
+			       const struct cp_path *dst, const struct stat *dlst,
+			       struct stat *guess, bool *guessed)
+{
+	mode_t how_mode = o->preserve.mode_off ? 0666 : meta_new_mode(o, sst) & 0777;
+
+	*guessed = dst->made_dir && !dlst && meta_final_mode(o, sst, 0) == (mode_t)-1;
+	if (!*guessed)
+		return how_mode;
+	create_guess(guess, dst->made_dir, how_mode, o->umask);
+	/* No chown is to follow: the mode need not wait for it. */
+	if (dst->plain && o->preserve.owner && guess->st_uid == sst->st_uid &&
+	    guess->st_gid == sst->st_gid && !o->preserve.mode_off) {
+		how_mode = sst->st_mode & 0777;
+		create_guess(guess, dst->made_dir, how_mode, o->umask);
+	}
+	return how_mode;
+}
+
+/* The destination opened (made, truncated or its temporary), with cp's
+ * message when it cannot be. */
+static int create_data_open(const struct cp_opts *o, const struct cp_path *dst,
+			    const struct stat *dlst, mode_t mode, struct dest *d)
+{
+	struct dest_how how = {
+		.mode = mode,
+		.exists = dlst != NULL,
+		.link = dlst && S_ISLNK(dlst->st_mode),
+		.atomic = o->atomic, .force = o->force, .verbose = o->verbose,
+		/* As cp: only POSIXLY_CORRECT writes through a dangling symlink. */
+		.dangling = getenv("POSIXLY_CORRECT") != NULL,
+	};
+	int err = create_atomic_ok(o, dst, dlst);
+
+	if (err)
+		return err;
+	err = dest_open(d, dst->dirfd, dst->name, dst->path, &how);
+	if (err == -ENOENT && how.link && !how.dangling) {
+		util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
+		return err;
+	}
+	if (err)
+		util_error(err, d->remove_failed ? "cannot remove %s" : "cannot create regular file %s",
+			   util_quote(dst->path));
+	return err;
+}
+
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		int src_fd, const struct cp_path *dst, const struct stat *dlst, struct stat *made)
 {
@@ -203,45 +252,13 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	struct dest d = { .fd = STDOUT_FILENO, .slot = -1 };
 	struct copy_job job;
 	struct plan plan;
-	mode_t how_mode = o->preserve.mode_off ? 0666 : meta_new_mode(o, sst) & 0777;
-	/* Just made in a directory this run made: known without an fstat. */
 	struct stat guess;
-	bool guessed = dst->made_dir && !dlst && meta_final_mode(o, sst, 0) == (mode_t)-1;
-	int used = -1, err;
+	bool guessed;
+	mode_t how_mode = create_data_mode(o, sst, dst, dlst, &guess, &guessed);
+	int used = -1, err, cerr;
 
-	if (guessed) {
-		create_guess(&guess, dst->made_dir, how_mode, o->umask);
-		/* No chown is to follow: the mode need not wait for it. */
-		if (dst->plain && o->preserve.owner && guess.st_uid == sst->st_uid &&
-		    guess.st_gid == sst->st_gid && !o->preserve.mode_off) {
-			how_mode = sst->st_mode & 0777;
-			create_guess(&guess, dst->made_dir, how_mode, o->umask);
-		}
-	}
-
-	if (dst->name) {
-		struct dest_how how = {
-			.mode = how_mode,
-			.exists = dlst != NULL,
-			.link = dlst && S_ISLNK(dlst->st_mode),
-			.atomic = o->atomic, .force = o->force, .verbose = o->verbose,
-			/* As cp: only POSIXLY_CORRECT writes through a dangling symlink. */
-			.dangling = getenv("POSIXLY_CORRECT") != NULL,
-		};
-		err = create_atomic_ok(o, dst, dlst);
-		if (err)
-			return err;
-		err = dest_open(&d, dst->dirfd, dst->name, dst->path, &how);
-		if (err == -ENOENT && how.link && !how.dangling) {
-			util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
-			return err;
-		}
-		if (err) {
-			util_error(err, d.remove_failed ? "cannot remove %s" : "cannot create regular file %s",
-				   util_quote(dst->path));
-			return err;
-		}
-	}
+	if (dst->name && (err = create_data_open(o, dst, dlst, how_mode, &d)) != 0)
+		return err;
 	err = exec_job_init(&job,
 			    &(struct exec_end){ .fd = src_fd, .path = src->path, .st = sst,
 						.inherited = !src->name },
@@ -282,21 +299,16 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	 * and owner are the link's, not a file's. */
 	if (o->atomic && dlst && S_ISREG(dlst->st_mode))
 		create_atomic_inherit(o, d.fd, dlst, &job.dst.st);
-	{
-		struct meta_node ms = { .fd = src_fd, .path = src->path };
-		struct meta_node md = { .fd = d.fd, .path = dst->path, .created = !dlst,
-					.made = guessed && dst->plain ? &guess : NULL };
-		err = meta_apply(o, sst, &ms, &md,
-				 dlst ? (mode_t)-1 : meta_final_mode(o, sst, job.dst.st.st_mode));
-	}
+	err = meta_apply(o, sst, &(struct meta_node){ .fd = src_fd, .path = src->path },
+			 &(struct meta_node){ .fd = d.fd, .path = dst->path, .created = !dlst,
+					      .made = guessed && dst->plain ? &guess : NULL },
+			 dlst ? (mode_t)-1 : meta_final_mode(o, sst, job.dst.st.st_mode));
 	/* The data is a true copy: only --atomic holds it back for an
 	 * attribute that could not be kept. */
 	if (err && o->atomic)
 		goto out_abort;
-	{
-		int cerr = dest_commit(&d, o->fsync);
-		return err ? err : cerr;
-	}
+	cerr = dest_commit(&d, o->fsync);
+	return err ? err : cerr;
 out_abort:
 	if (dst->name)
 		dest_abort(&d);
