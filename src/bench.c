@@ -80,7 +80,6 @@ static void bench_measure(struct bench_row *row, const struct copy_job *job,
 static int bench_once(const struct bench *b, struct bench_row *row, bool measure)
 {
 	struct plan_order one = { .n = 1, .forced = true, .m = { row->m } };
-	struct exec_opts eo = { .order = &one };
 	struct stats before = stats_total;
 	struct rusage r0, r1;
 	struct copy_job job;
@@ -103,7 +102,10 @@ static int bench_once(const struct bench *b, struct bench_row *row, bool measure
 		goto out_close_dst;
 	sys_getrusage(RUSAGE_SELF, &r0);
 	t0 = bench_now();
-	err = exec_copy(&job, &plan, &eo, &used);
+	used = -1;
+	err = exec_plan(&job, &plan, &one);
+	if (!err)
+		err = exec_run(&job, &plan, &used);
 	t1 = bench_now();
 	sys_getrusage(RUSAGE_SELF, &r1);
 	if (!err && used < 0)
@@ -207,11 +209,10 @@ static int bench_dest_look(const struct bench *b, int *dfd, struct stat *dst_st)
 static int bench_plan(struct bench *b)
 {
 	struct cp_opts eo_explain = *b->o;
-	struct exec_opts eo = { .order = &b->o->order, .dry_run = true };
 	struct stat dst_st;
 	struct copy_job job;
 	struct plan plan;
-	int sfd, dfd, used, err;
+	int sfd, dfd, err;
 
 	sfd = sys_openat(AT_FDCWD, b->src, O_RDONLY, 0);
 	if (sfd < 0) {
@@ -231,7 +232,7 @@ static int bench_plan(struct bench *b)
 		util_error(err, "cannot plan the copy of %s", util_quote(b->src));
 		goto out_close_dst;
 	}
-	exec_copy(&job, &plan, &eo, &used);
+	plan_make(&plan, &job, &b->o->order);
 	for (unsigned i = 0; i < plan.n; i++) {
 		b->rows[i].m = plan.steps[i].m;
 		if (plan.steps[i].state == STEP_SKIPPED)

@@ -70,11 +70,10 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 		       const struct cp_path *dst, const struct stat *dlst)
 {
 	const struct cp_opts *o = ctx->o;
-	struct exec_opts eo = { .order = &o->order, .explain = true, .dry_run = true };
 	struct stat dst_st;
 	struct copy_job job;
 	struct plan plan;
-	int src_fd, dst_fd, used, err;
+	int src_fd, dst_fd, err;
 
 	/* O_NONBLOCK: opening a fifo to look at it must not wait for a writer. */
 	src_fd = src->name ? sys_openat(src->dirfd, src->name, O_RDONLY | O_NONBLOCK | O_NOCTTY, 0)
@@ -113,7 +112,8 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 			    o->sparse, o->reflink == REFLINK_ALWAYS, o->reflink == REFLINK_NEVER);
 	if (err)
 		goto out_close_dst;
-	exec_copy(&job, &plan, &eo, &used);
+	/* The plan alone: what a copy would try, nothing run. */
+	plan_make(&plan, &job, &o->order);
 	explain_file(o, &job, &plan, -1);
 	/* As the real copy would: no method for the pair is its failure. */
 	if (plan_next(&plan, -1) < 0) {

@@ -178,13 +178,3 @@ int exec_run(struct copy_job *job, struct plan *plan, int *used)
 	}
 	return 0;
 }
-
-int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o,
-	      int *used)
-{
-	plan_make(plan, job, o->order);
-	*used = -1;
-	if (o->dry_run)
-		return 0;
-	return exec_run(job, plan, used);
-}

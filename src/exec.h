@@ -5,12 +5,6 @@
 #include "method.h"
 #include "plan.h"
 
-struct exec_opts {
-	const struct plan_order *order;
-	bool explain;
-	bool dry_run;
-};
-
 /* One end of a job as the caller has it. */
 struct exec_end {
 	int fd;
@@ -32,12 +26,5 @@ int exec_plan(struct copy_job *job, struct plan *plan, const struct plan_order *
  * byte moved; 0 or -errno, *used the step that ran (-1: none). */
 int exec_run(struct copy_job *job, struct plan *plan, int *used);
 
-/*
- * Copy the data of job->src to job->dst by the plan's methods, falling
- * back on "unsupported" before any byte moved. The plan is left filled
- * in for --explain. Returns 0 or -errno; *used is the method that ran.
- */
-int exec_copy(struct copy_job *job, struct plan *plan, const struct exec_opts *o,
-	      int *used);
 
 #endif
