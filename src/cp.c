@@ -450,6 +450,22 @@ static bool cp_fresh_ok(const struct cp_opts *o)
  * message, or 1 when it is not a plain new file after all (a symlink or a
  * directory now, or one of a hard-link group): cp_copy's full way then.
  */
+/* A data file's source that would not open: cp says what it was doing,
+ * then why. */
+static void cp_open_failed(const struct cp_opts *o, const struct cp_path *src,
+			   const struct cp_path *dst, int err)
+{
+	cp_verbose(o, src, dst, NULL);
+	create_src_error(src, err);
+}
+
+/* The end of a data file, a unit of --stats (its calls, opens to closes). */
+static void cp_file_end(const struct cp_path *src, const struct cp_path *dst)
+{
+	stats_file_end();
+	report_file(src->path, dst->path);
+}
+
 static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst)
 {
 	const struct cp_opts *o = ctx->o;
@@ -461,13 +477,10 @@ static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const st
 	if (fd == -ELOOP)
 		return 1;
 	if (fd < 0) {
-		if (fd == -ENOENT) {
-			/* Gone since the listing: what cp's lstat would have said. */
+		if (fd == -ENOENT)	/* gone since the listing: what cp's lstat would say */
 			util_error(fd, "cannot stat %s", util_quote(src->path));
-		} else {
-			cp_verbose(o, src, dst, NULL);
-			create_src_error(src, fd);
-		}
+		else
+			cp_open_failed(o, src, dst, fd);
 		err = fd;
 		goto out_report;
 	}
@@ -480,8 +493,7 @@ static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const st
 	err = create_data(ctx, src, &sst, fd, dst, NULL, NULL);
 	sys_close(fd);
 out_report:
-	stats_file_end();
-	report_file(src->path, dst->path);
+	cp_file_end(src, dst);
 	return err;
 }
 
@@ -731,8 +743,7 @@ static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *ss
 		stats_file_begin();
 		src_fd = create_open_src(src, sst, follow);
 		if (src_fd < 0) {
-			cp_verbose(o, src, dst, NULL);	/* cp says what it was doing */
-			create_src_error(src, src_fd);
+			cp_open_failed(o, src, dst, src_fd);
 			err = src_fd;
 			goto out_close_src;
 		}
@@ -758,10 +769,8 @@ out_close_src:
 	free(backup);
 	if (src_fd >= 0 && src->name)
 		sys_close(src_fd);
-	if (data) {
-		stats_file_end();
-		report_file(src->path, dst->path);
-	}
+	if (data)
+		cp_file_end(src, dst);
 	return err;
 }
 
