@@ -84,29 +84,20 @@ static void put_json_string(struct buf *b, const char *str)
 
 	put(b, "\"");
 	while (*p) {
-		unsigned c = *p;
-		int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-			: (c & 0xF8) == 0xF0 ? 3 : -1;
-		bool ok = n >= 0 && !(n == 1 && c < 0xC2) && !(n == 3 && c > 0xF4);
+		unsigned c;
+		size_t n = util_utf8_len(p, &c);
 
-		for (int i = 1; ok && i <= n; i++)
-			ok = (p[i] & 0xC0) == 0x80;
-		if (!ok) {
-			put(b, "\\udc%02x", c);
-			p++;
-		} else if (n > 0) {
-			put(b, "%.*s", n + 1, (const char *)p);
-			p += n + 1;
-		} else if (c == '"' || c == '\\') {
+		if (!n)
+			put(b, "\\udc%02x", *p);
+		else if (n > 1)
+			put(b, "%.*s", (int)n, (const char *)p);
+		else if (c == '"' || c == '\\')
 			put(b, "\\%c", c);
-			p++;
-		} else if (c < 0x20 || c == 0x7f) {
+		else if (c < 0x20 || c == 0x7f)
 			put(b, "\\u%04x", c);
-			p++;
-		} else {
+		else
 			put(b, "%c", c);
-			p++;
-		}
+		p += n ? n : 1;
 	}
 	put(b, "\"");
 }

@@ -188,29 +188,39 @@ static bool util_utf8(void)
 	return utf8;
 }
 
+size_t util_utf8_len(const unsigned char *s, unsigned *cp)
+{
+	unsigned n = *s < 0x80 ? 1 : *s < 0xc2 ? 0 : *s < 0xe0 ? 2 : *s < 0xf0 ? 3 : *s < 0xf5 ? 4 : 0;
+
+	*cp = *s;
+	if (n <= 1)
+		return n;
+	*cp &= 0x7fu >> n;
+	for (unsigned i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;	/* a NUL ends it too */
+		*cp = *cp << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, and beyond Unicode are not UTF-8. */
+	if ((n == 3 && *cp < 0x800) || (n == 4 && (*cp < 0x10000 || *cp > 0x10ffff)) ||
+	    (*cp >= 0xd800 && *cp < 0xe000))
+		return 0;
+	return n;
+}
+
 /* How many bytes at s make one printable character; 0: escape the byte.
  * Beyond ASCII only a UTF-8 locale prints anything, and not its C1 controls. */
 static size_t quote_printable(const unsigned char *s, bool utf8)
 {
-	unsigned cp, n;
+	unsigned cp;
+	size_t n;
 
 	if (*s < 0x80)
 		return *s >= 0x20 && *s < 0x7f;
 	if (!utf8)
 		return 0;
-	n = *s >= 0xf0 && *s < 0xf5 ? 4 : *s >= 0xe0 ? 3 : *s >= 0xc2 && *s < 0xe0 ? 2 : 0;
-	if (n == 0 || (n == 3 && *s >= 0xf0))
-		return 0;
-	cp = *s & (0x7f >> n);
-	for (unsigned i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if (cp < 0xa0 || (n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp < 0xe000))
-		return 0;
-	return n;
+	n = util_utf8_len(s, &cp);
+	return cp >= 0xa0 ? n : 0;
 }
 
 /*

@@ -60,4 +60,9 @@ void util_exit(int status) __attribute__((noreturn));
 void *util_xmalloc(size_t n);
 char *util_xstrdup(const char *s);
 
+/* The length of the one UTF-8 character at s (1 to 4), *cp its code point;
+ * 0 when the bytes there are not UTF-8 (overlong, a surrogate, beyond
+ * U+10FFFF, cut short). */
+size_t util_utf8_len(const unsigned char *s, unsigned *cp);
+
 #endif

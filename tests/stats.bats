@@ -60,6 +60,33 @@ PY
 	jq -e '.measured.syscalls.openat >= 6' s.json
 }
 
+@test "--stats=json stays valid JSON for names of every byte: surrogates, overlong forms, beyond U+10FFFF" {
+	mkdir src
+	python3 - <<'PY'
+import os
+names = [bytes([b]) + b"x" for b in range(1, 256) if b not in (0x2e, 0x2f)]
+names += [b"\xed\xa0\x80s", b"\xed\xbf\xbfs", b"\xe0\x80\xafo", b"\xc0\xafo", b"\xc1\xbfo",
+          b"\xf0\x80\x80\xafo", b"\xf4\x90\x80\x80b", b"\xf5\x80\x80\x80b", b"\xff\xfeb",
+          b"\xe2\x82t", b"\xf0\x9f\x98t", b"ok\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+          b"\xed\x9f\xbfok", b"\xee\x80\x80ok", b"\xf4\x8f\xbf\xbfok"]
+open("names", "wb").write(b"\0".join(names))
+for n in names:
+    open(os.path.join(b"src", n), "wb").write(n)
+PY
+	zcp -r --stats=json src o >s.json
+	python3 - <<'PY'
+import json, os
+names = set(open("names", "rb").read().split(b"\0"))
+d = json.load(open("s.json", encoding="utf-8"))
+got = {os.fsencode(f["source"]) for f in d["files"]}
+assert got == {b"src/" + n for n in names}, sorted(got ^ {b"src/" + n for n in names})[:5]
+for n in names:
+    assert open(os.path.join(b"o", n), "rb").read() == n
+PY
+	# A second parser: jq reads the document and every record.
+	[ "$(jq '.files | length' s.json)" -eq "$(python3 -c 'print(len(open("names", "rb").read().split(b"\0")))')" ]
+}
+
 @test "--stats text labels the model as a model" {
 	echo hello >a
 	run zcp --stats a b
