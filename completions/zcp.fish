@@ -62,6 +62,7 @@ complete -c zcp -l explain -d 'Show each file\'s plan: methods chosen, skipped a
 complete -c zcp -l debug -d 'One line per file: the method used'
 complete -c zcp -l dry-run -d 'Plan and explain, copy and change nothing'
 complete -c zcp -l stats -f -a 'text json' -d 'Count system calls and bytes'
+complete -c zcp -l stats-file -r -F -d 'Write the --stats=json report to FILE'
 complete -c zcp -l bench -f -d 'Copy with every method that applies, ROUNDS times each'
 complete -c zcp -l help -d 'Display help and exit'
 complete -c zcp -l version -d 'Output version information and exit'

@@ -284,6 +284,50 @@ static int main_into_one(struct cp_ctx *ctx, const char *src, const char *target
 	return ret;
 }
 
+/* --stats-file's file, opened before any copy: a path that cannot be
+ * written fails the run before it starts. The fd, or -1 after the error. */
+static int main_stats_open(const char *path)
+{
+	int fd = sys_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
+			    0666);
+
+	if (fd < 0) {
+		util_error(fd, "cannot create statistics file %s", util_quote(path));
+		return -1;
+	}
+	return fd;
+}
+
+/* The reports, --stats's and --stats-file's: each write, and the file's
+ * close, counted first, so that both tell the whole run's calls. 0 or 1. */
+static int main_report(const struct zcp_args *a, int out, int file_fd)
+{
+	struct rusage ru;
+	int err = 0, cerr;
+
+	if (!a->stats && file_fd < 0)
+		return 0;
+	sys_getrusage(RUSAGE_SELF, &ru);
+	if (a->stats)
+		stats_call(SC_write, 0);
+	if (file_fd >= 0) {
+		stats_call(SC_write, 0);
+		stats_call(SC_close, 0);
+	}
+	if (a->stats && (err = report_stats(a->stats_json, out, &stats_total, &ru)) != 0 &&
+	    out == STDOUT_FILENO)
+		util_stdout_error(err);
+	if (file_fd < 0)
+		return 0;
+	err = report_stats(true, file_fd, &stats_total, &ru);
+	cerr = close(file_fd) ? -errno : 0;	/* counted above */
+	if (!err)
+		err = cerr;
+	if (err)
+		util_error(err, "error writing statistics file %s", util_quote(a->stats_file));
+	return err ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
@@ -291,12 +335,12 @@ int main(int argc, char **argv)
 	struct cp_opts *o = &a.o;
 	struct cp_ctx ctx;
 	const char *target;
-	int ret = 0, nsrc;
+	int ret = 0, nsrc, stats_fd = -1;
 	bool stdout_is_data;
 
 	main_init(o, argc, argv);
 	opts_parse(&a, argc, (const char **)argv);
-	report_start(a.stats_json, a.stats && o->verbose);
+	report_start(a.stats_json || a.stats_file, a.stats && !a.stats_json && o->verbose);
 	engine_set_jobs(a.jobs);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
@@ -307,6 +351,8 @@ int main(int argc, char **argv)
 		return 1;
 	if (a.bench)
 		return bench_operands(&ctx, &a, target, nsrc);
+	if (a.stats_file && (stats_fd = main_stats_open(a.stats_file)) < 0)
+		return 1;
 	ctx.dir_mode = target != NULL;
 	stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
 	if (stdout_is_data && o->atomic) {
@@ -321,9 +367,7 @@ int main(int argc, char **argv)
 	engine_stop();
 	fflush(stdout);
 	/* The data may be on standard output: then the report goes to stderr. */
-	if (a.stats)
-		report_stats(a.stats_json, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO,
-			     &stats_total);
+	ret |= main_report(&a, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO, stats_fd);
 	if (util_stdout_flush())
 		ret = 1;
 	cp_ctx_free(&ctx);

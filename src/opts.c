@@ -20,7 +20,7 @@ enum {
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
 	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
 	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT, OPT_ATOMIC,
-	OPT_FSYNC, OPT_JOBS,
+	OPT_FSYNC, OPT_JOBS, OPT_STATS_FILE,
 };
 
 static char *arg;
@@ -81,6 +81,7 @@ static const struct poptOption options[] = {
 	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, longopt_own, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, longopt_own, NULL },
 	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, longopt_own, NULL },
+	{ "stats-file", 0, POPT_ARG_STRING, &arg, OPT_STATS_FILE, longopt_own, NULL },
 	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, longopt_own, NULL },
 	POPT_TABLEEND
 };
@@ -178,6 +179,7 @@ static void usage(void)
 	      "                                 --debug (implies -v), and the method used\n"
 	      "      --dry-run                plan and explain, copy and change nothing\n"
 	      "      --stats[=FORMAT]         count system calls and bytes: text (default) or json\n"
+	      "      --stats-file=FILE        write the --stats=json report to FILE\n"
 	      "      --bench[=ROUNDS]         copy SOURCE to DEST with every method that applies,\n"
 	      "                                 ROUNDS times each (default 5), and print a table\n"
 	      "      --help                   display this help and exit\n"
@@ -450,6 +452,10 @@ static void opts_zcp(struct zcp_args *a, int c)
 			a->stats_json = true;
 		}
 		break;
+	case OPT_STATS_FILE:
+		free(a->stats_file);
+		a->stats_file = util_xstrdup(arg);
+		break;
 	case OPT_BENCH:
 		a->bench = arg && *arg ? atoi(arg) : 5;
 		if (a->bench < 1 || a->bench > 101) {
@@ -522,7 +528,7 @@ static void opts_settle(struct zcp_args *a, struct opts_seen *seen)
 	/* cp remembers --no-preserve=mode (or all) unless mode is kept after
 	 * all: new files are then made 0666 and directories 0777, less the umask. */
 	o->preserve.mode_off = o->preserve.mode_off && !o->preserve.mode;
-	o->stats_per_file = a->stats && (a->stats_json || o->verbose);
+	o->stats_per_file = (a->stats && (a->stats_json || o->verbose)) || a->stats_file;
 	if (a->backup && a->backup_type < 0)
 		a->backup_type = backup_default();
 	o->backup = a->backup ? (enum cp_backup)a->backup_type : BACKUP_OFF;

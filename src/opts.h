@@ -11,6 +11,7 @@ struct zcp_args {
 	int backup_type;
 	bool stats;
 	bool stats_json;
+	char *stats_file;	/* --stats-file: the JSON report goes there */
 	const char **ops;
 	int nops;
 	int bench;

@@ -131,6 +131,7 @@ void report_file(const char *src, const char *dst)
 	struct buf b = { .p = line, .cap = sizeof(line), .stack = true };
 
 	if (report_json) {
+		b.len = 0;
 		put(&b, "{\"source\":");
 		put_json_string(&b, src);
 		put(&b, ",\"dest\":");
@@ -147,7 +148,9 @@ void report_file(const char *src, const char *dst)
 		put_calls_json(&b, s);
 		put(&b, "}");
 		util_put(UTIL_FILES, b.p, b.len);
-	} else if (report_text_files) {
+	}
+	if (report_text_files) {
+		b.len = 0;
 		put(&b, "  stats: %s, %llu bytes, %llu bytes user<->kernel, %llu bytes memcpy, "
 			"%llu system calls:",
 		    s->method ? s->method : "no method", (unsigned long long)s->bytes_copied,
@@ -163,19 +166,17 @@ void report_file(const char *src, const char *dst)
 		free(b.p);
 }
 
-void report_stats(bool json, int fd, const struct stats *s)
+int report_stats(bool json, int fd, const struct stats *s, const struct rusage *rusage)
 {
 	struct buf b = { .p = malloc(4096), .cap = 4096 };
-	struct rusage ru;
+	struct rusage ru = *rusage;
 	double wall = report_wall();
 	uint64_t calls;
 	bool first = true;
+	int err = 0;
 
 	if (!b.p)
-		return;
-	sys_getrusage(RUSAGE_SELF, &ru);
-	/* The write below is one of the calls it reports. */
-	stats_call(SC_write, 0);
+		return -ENOMEM;
 	calls = stats_syscalls(s);
 	if (json) {
 		put(&b, "{\"files\":[%.*s],", (int)report_files.len,
@@ -236,11 +237,11 @@ void report_stats(bool json, int fd, const struct stats *s)
 	for (size_t off = 0; off < b.len;) {
 		ssize_t n = write(fd, b.p + off, b.len - off);
 		if (n <= 0) {
-			if (fd == STDOUT_FILENO)
-				util_stdout_error(n < 0 ? -errno : -EIO);
+			err = n < 0 ? -errno : -EIO;
 			break;
 		}
 		off += (size_t)n;
 	}
 	free(b.p);
+	return err;
 }

@@ -5,12 +5,16 @@
 #include "stats.h"
 
 #include <stdbool.h>
+#include <sys/resource.h>
 
 /* Note the start of the run, for wall time; what per-file output to give. */
 void report_start(bool json, bool per_file_text);
-/* After each data file: a line (text with -v) or a record (JSON). */
+/* After each data file: a record (JSON) and a line (text with -v), each
+ * as report_start asked. */
 void report_file(const char *src, const char *dst);
-/* Write the report in one write(2) to fd, counted in the report itself. */
-void report_stats(bool json, int fd, const struct stats *s);
+/* Write the report to fd in one write(2), which the caller has counted
+ * already (it is among the calls reported), as it has read the rusage.
+ * 0 or -errno. */
+int report_stats(bool json, int fd, const struct stats *s, const struct rusage *ru);
 
 #endif

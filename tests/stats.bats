@@ -87,6 +87,36 @@ PY
 	[ "$(jq '.files | length' s.json)" -eq "$(python3 -c 'print(len(open("names", "rb").read().split(b"\0")))')" ]
 }
 
+@test "--stats-file: the JSON report in its own file, -v and the text report alone on stdout; strace agrees with both" {
+	need_plain_build
+	mk_tree200 t
+	strace -f -c -o trace.txt "$ZCP" -rv --stats --stats-file=s.json t t2 >out.txt
+	diff -r t t2
+	# stdout: the -v lines and the text report, no JSON
+	[ "$(grep -c " -> " out.txt)" -eq 208 ]
+	[ "$(grep -c "^  stats: " out.txt)" -eq 200 ]
+	! grep -q '{' out.txt
+	grep -q "zcp stats (measured)" out.txt
+	[ "$(jq '.files | length' s.json)" -eq 200 ]
+	strace_agrees trace.txt s.json
+	# the text report counts the same calls as the file
+	[ "$(awk '/system calls: +[0-9]+$/ { print $3 }' out.txt)" -eq "$(jq .measured.syscalls_total s.json)" ]
+}
+
+@test "--stats-file alone: nothing on stdout; an existing file is replaced; an unwritable path fails before any copy" {
+	echo data >a
+	echo old-and-longer-than-the-report-start >s.json
+	run zcp --stats-file=s.json a b
+	assert_success
+	assert_output ""
+	jq -e '.measured.files == 1 and .files[0].source == "a"' s.json
+	cmp a b
+	run zcp --stats-file=no/such/dir/s.json a c
+	assert_failure 1
+	assert_output "zcp: cannot create statistics file 'no/such/dir/s.json': No such file or directory"
+	[ ! -e c ]
+}
+
 @test "--stats text labels the model as a model" {
 	echo hello >a
 	run zcp --stats a b
