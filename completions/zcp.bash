@@ -12,8 +12,8 @@ _zcp_long_opts='--archive --attributes-only --backup --copy-contents --force
 	--remove-destination --sparse= --strip-trailing-slashes --suffix=
 	--symbolic-link --target-directory= --no-target-directory --update
 	--verbose --keep-directory-symlink --one-file-system --context
-	--atomic --fsync --jobs= --method= --explain --debug --dry-run --stats --stats-file= --bench --help --version'
-_zcp_short_opts='-a -b -d -f -i -H -L -l -n -P -p -R -r -S -s -t -T -u -v -x -Z'
+	--atomic --fsync --jobs= --method= --explain --debug --dry-run --stats --stats-file= --files-from= --null --bench --help --version'
+_zcp_short_opts='-0 -a -b -d -f -i -H -L -l -n -P -p -R -r -S -s -t -T -u -v -x -Z'
 
 # The methods, in zcp's default order: from `zcp --help' when zcp runs,
 # else the ones every zcp has.
@@ -59,7 +59,7 @@ _zcp_value()
 	--stats) COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
 	--bench) COMPREPLY=($(compgen -W '3 5 9 15' -- "$cur")) ;;
 	-t | --target-directory) _zcp_files "$cur" -d ;;
-	--stats-file) _zcp_files "$cur" ;;
+	--stats-file | --files-from) _zcp_files "$cur" ;;
 	-S | --suffix) ;;	# any text
 	*) return 1 ;;
 	esac

@@ -406,32 +406,28 @@ int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_
 int create_symlink(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		   const struct cp_path *dst)
 {
-	size_t size = sst->st_size > 0 ? (size_t)sst->st_size + 1 : PATH_MAX;
-	char *target = util_xmalloc(size);
+	/* On the stack: a worker mallocs nothing (see engine.c). Linux keeps
+	 * a link's target under PATH_MAX. */
+	char target[PATH_MAX + 1];
 	ssize_t n;
 	int err;
 
-	n = sys_readlinkat(src->dirfd, src->name, target, size);
-	if (n < 0 || (size_t)n >= size) {
+	n = sys_readlinkat(src->dirfd, src->name, target, sizeof(target));
+	if (n < 0 || (size_t)n >= sizeof(target)) {
 		err = n < 0 ? (int)n : -ENAMETOOLONG;
 		util_error(err, "cannot read symbolic link %s", util_quote(src->path));
-		goto out_free;
+		return err;
 	}
 	target[n] = 0;
 	err = sys_symlinkat(target, dst->dirfd, dst->name);
 	if (err) {
 		util_error(err, "cannot create symbolic link %s", util_quote(dst->path));
-		goto out_free;
+		return err;
 	}
-	{
-		struct meta_node ms = { .fd = -1, .path = src->path, .symlink = true };
-		struct meta_node md = { .fd = -1, .dirfd = dst->dirfd, .name = dst->name,
-					.path = dst->path, .symlink = true };
-		err = meta_apply(ctx->o, sst, &ms, &md, (mode_t)-1);
-	}
-out_free:
-	free(target);
-	return err;
+	return meta_apply(ctx->o, sst, &(struct meta_node){ .fd = -1, .path = src->path, .symlink = true },
+			  &(struct meta_node){ .fd = -1, .dirfd = dst->dirfd, .name = dst->name,
+					       .path = dst->path, .symlink = true },
+			  (mode_t)-1);
 }
 
 int create_special(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst)

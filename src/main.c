@@ -4,6 +4,7 @@
  * The source files:
  *   main.c          operands, exit status
  *   opts.c          the options (popt), --help
+ *   filelist.c      --files-from: SOURCEs read from a list as it goes
  *   cp.c            cp's rules for one operand: same file, overwrite, -n/-u/-i
  *   create.c        make a destination: data file, directory, symlink, special
  *   dest.c          a destination data file: open, put in place (--atomic), undo
@@ -32,6 +33,7 @@
 #include "backup.h"
 #include "bench.h"
 #include "engine.h"
+#include "filelist.h"
 #include "meta.h"
 #include "opts.h"
 #include "cp.h"
@@ -173,11 +175,16 @@ static int main_usage(const struct zcp_args *a)
 		util_error(0, "cannot combine --target-directory (-t) and --no-target-directory (-T)");
 		return 1;
 	}
-	if (a->nops == 0) {
-		util_usage_error("missing file operand");
+	if (a->files_from && o->no_target) {
+		util_usage_error("--files-from needs a target directory, not -T");
 		return 1;
 	}
-	if (a->nops == 1 && !a->target) {
+	if (a->nops == 0 && !(a->files_from && a->target)) {
+		util_usage_error(a->files_from ? "missing destination file operand"
+					       : "missing file operand");
+		return 1;
+	}
+	if (a->nops == 1 && !a->target && !a->files_from) {
 		util_usage_error("missing destination file operand after %s", util_quote(a->ops[0]));
 		return 1;
 	}
@@ -212,7 +219,7 @@ static int main_target(const struct zcp_args *a, const char **target, int *nsrc)
 		if (!err && S_ISDIR(st.st_mode)) {
 			*target = last;
 			(*nsrc)--;
-		} else if (a->nops > 2) {
+		} else if (a->nops > 2 || a->files_from) {
 			util_error(err ? err : -ENOTDIR, "target %s", util_quote(last));
 			return 1;
 		}
@@ -328,6 +335,29 @@ static int main_report(const struct zcp_args *a, int out, int file_fd)
 	return err ? 1 : 0;
 }
 
+/* --files-from: each entry a SOURCE into target, as on the command line.
+ * 0 or 1, the exit status. */
+static int main_files_from(struct cp_ctx *ctx, const struct zcp_args *a, const char *target)
+{
+	struct filelist l;
+	const char *src;
+	int err, ret = 0;
+
+	err = filelist_open(&l, a->files_from, a->null);
+	if (err) {
+		util_error(err, "cannot open %s for reading", util_quote(a->files_from));
+		return 1;
+	}
+	while ((src = filelist_next(&l, &err)) != NULL)
+		ret |= main_into_one(ctx, src, target);
+	if (err) {
+		util_error(err, "error reading %s", util_quote(a->files_from));
+		ret = 1;
+	}
+	filelist_close(&l);
+	return ret;
+}
+
 int main(int argc, char **argv)
 {
 	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
@@ -353,6 +383,8 @@ int main(int argc, char **argv)
 		return bench_operands(&ctx, &a, target, nsrc);
 	if (a.stats_file && (stats_fd = main_stats_open(a.stats_file)) < 0)
 		return 1;
+	if (stats_fd >= 0 && !a.stats_json)
+		report_stream(stats_fd);
 	ctx.dir_mode = target != NULL;
 	stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
 	if (stdout_is_data && o->atomic) {
@@ -363,6 +395,8 @@ int main(int argc, char **argv)
 		ret = main_one(&ctx, &a);
 	for (int i = 0; target && i < nsrc; i++)
 		ret |= main_into_one(&ctx, a.ops[i], target);
+	if (a.files_from)
+		ret |= main_files_from(&ctx, &a, target);
 	/* Every worker's counts are in before they are reported. */
 	engine_stop();
 	fflush(stdout);

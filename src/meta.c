@@ -60,8 +60,9 @@ static int meta_owner(const struct stat *st, const struct meta_node *dst)
 static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 		      const struct meta_node *dst, int *acl)
 {
-	char names[65536], *value = NULL;
-	size_t vcap = 0;
+	/* Both at the kernel's limits (XATTR_LIST_MAX, XATTR_SIZE_MAX), on the
+	 * stack: a worker mallocs nothing (see engine.c). */
+	char names[65536], value[65536];
 	ssize_t n;
 	int err = 0;
 
@@ -84,15 +85,7 @@ static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 				*acl = 1;
 			continue;
 		}
-		ssize_t len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, NULL, 0));
-		if (len < 0)
-			continue;
-		if ((size_t)len + 1 > vcap) {
-			free(value);
-			vcap = (size_t)len + 1;
-			value = util_xmalloc(vcap);
-		}
-		len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, value, vcap));
+		ssize_t len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, value, sizeof(value)));
 		if (len < 0)
 			continue;
 		int r = (int)sys_ret(SC_fsetxattr, fsetxattr(dst->fd, name, value, (size_t)len, 0));
@@ -102,7 +95,6 @@ static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 			err = r;
 		}
 	}
-	free(value);
 	return err;
 }
 

@@ -20,7 +20,7 @@ enum {
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
 	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
 	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT, OPT_ATOMIC,
-	OPT_FSYNC, OPT_JOBS, OPT_STATS_FILE,
+	OPT_FSYNC, OPT_JOBS, OPT_STATS_FILE, OPT_FILES_FROM,
 };
 
 static char *arg;
@@ -82,6 +82,8 @@ static const struct poptOption options[] = {
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, longopt_own, NULL },
 	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, longopt_own, NULL },
 	{ "stats-file", 0, POPT_ARG_STRING, &arg, OPT_STATS_FILE, longopt_own, NULL },
+	{ "files-from", 0, POPT_ARG_STRING, &arg, OPT_FILES_FROM, longopt_own, NULL },
+	{ "null", '0', POPT_ARG_NONE, NULL, '0', longopt_own, NULL },
 	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, longopt_own, NULL },
 	POPT_TABLEEND
 };
@@ -173,6 +175,10 @@ static void usage(void)
 	      "      --jobs=N                 copy a tree's files with N workers (default:\n"
 	      "                                 $ZCP_JOBS, else one per CPU; 1 copies one file\n"
 	      "                                 at a time)\n"
+	      "      --files-from=FILE        copy the SOURCEs listed in FILE (- for standard\n"
+	      "                                 input), one a line, as if named on the command\n"
+	      "                                 line; into -t DIRECTORY or the last operand\n"
+	      "  -0, --null                   entries in --files-from end with NUL, not newline\n"
 	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
 	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
 	      "      --debug                  explain how each file is copied, as cp 9.2's\n"
@@ -452,6 +458,11 @@ static void opts_zcp(struct zcp_args *a, int c)
 			a->stats_json = true;
 		}
 		break;
+	case OPT_FILES_FROM:
+		free(a->files_from);
+		a->files_from = util_xstrdup(arg);
+		break;
+	case '0': a->null = true; break;
 	case OPT_STATS_FILE:
 		free(a->stats_file);
 		a->stats_file = util_xstrdup(arg);

@@ -12,6 +12,8 @@ struct zcp_args {
 	bool stats;
 	bool stats_json;
 	char *stats_file;	/* --stats-file: the JSON report goes there */
+	char *files_from;	/* --files-from: more SOURCEs, read from there */
+	bool null;		/* -0: its entries end with NUL, not newline */
 	const char **ops;
 	int nops;
 	int bench;

@@ -21,8 +21,14 @@ struct buf {
 	bool stack;	/* p is the caller's array: copied out when it grows */
 };
 
-/* The per-file records of the JSON report, rendered as they come. */
+/* The per-file records of the JSON report, rendered as they come; with
+ * a report file of its own, written out as they pile up (report_stream). */
 static struct buf report_files;
+static bool report_any;
+static int report_stream_fd = -1, report_stream_err;
+static bool report_streamed;
+
+#define REPORT_STREAM_BLOCK (64 * 1024)
 
 static void report_files_add(const char *s, size_t n);
 
@@ -118,9 +124,35 @@ static void put_calls_json(struct buf *b, const struct stats *s)
 }
 
 /* The collector's end of --stats=json's list: entries come in walk order. */
+void report_stream(int fd)
+{
+	report_stream_fd = fd;
+}
+
+static void report_write_all(int fd, const char *p, size_t n)
+{
+	while (n && !report_stream_err) {
+		ssize_t w = sys_write(fd, p, n);
+		if (w <= 0) {
+			report_stream_err = w < 0 ? (int)w : -EIO;
+			break;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
 static void report_files_add(const char *s, size_t n)
 {
-	put(&report_files, "%s%.*s", report_files.len ? "," : "", (int)n, s);
+	put(&report_files, "%s%.*s", report_any ? "," : "", (int)n, s);
+	report_any = true;
+	if (report_stream_fd < 0 || report_files.len < REPORT_STREAM_BLOCK)
+		return;
+	if (!report_streamed)
+		report_write_all(report_stream_fd, "{\"files\":[", 10);
+	report_write_all(report_stream_fd, report_files.p, report_files.len);
+	report_files.len = 0;
+	report_streamed = true;
 }
 
 void report_file(const char *src, const char *dst)
@@ -179,8 +211,9 @@ int report_stats(bool json, int fd, const struct stats *s, const struct rusage *
 		return -ENOMEM;
 	calls = stats_syscalls(s);
 	if (json) {
-		put(&b, "{\"files\":[%.*s],", (int)report_files.len,
-		    report_files.p ? report_files.p : "");
+		/* What was streamed there already is not said again. */
+		put(&b, "%s%.*s],", fd == report_stream_fd && report_streamed ? "" : "{\"files\":[",
+		    (int)report_files.len, report_files.p ? report_files.p : "");
 		put(&b, "\"measured\":{\"files\":%llu,\"bytes_copied\":%llu,"
 			"\"bytes_user_kernel\":%llu,\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,"
 			"\"syscalls\":",
@@ -243,5 +276,7 @@ int report_stats(bool json, int fd, const struct stats *s, const struct rusage *
 		off += (size_t)n;
 	}
 	free(b.p);
+	if (!err && fd == report_stream_fd)
+		err = report_stream_err;
 	return err;
 }

@@ -9,6 +9,9 @@
 
 /* Note the start of the run, for wall time; what per-file output to give. */
 void report_start(bool json, bool per_file_text);
+/* The JSON report goes to fd (--stats-file) and nowhere else: its records
+ * are written there as they pile up, not kept to the end. */
+void report_stream(int fd);
 /* After each data file: a record (JSON) and a line (text with -v), each
  * as report_start asked. */
 void report_file(const char *src, const char *dst);

@@ -117,6 +117,22 @@ PY
 	[ ! -e c ]
 }
 
+@test "-a over a tree of symlinks and xattrs: the workers malloc nothing, strace agrees" {
+	need_plain_build
+	mkdir -p t/d
+	for i in $(seq 1 60); do
+		echo "$i" >"t/d/f$i"
+		ln -s "f$i" "t/d/l$i"
+		setfattr -n user.v -v "$i" "t/d/f$i"
+	done
+	for j in 1 2 8; do
+		strace -f -c -o trace$j.txt "$ZCP" -a --jobs=$j --stats=json t t$j >s$j.json
+		strace_agrees trace$j.txt s$j.json
+		[ "$(getfattr --only-values -n user.v t$j/d/f7)" = 7 ]
+		[ "$(readlink t$j/d/l7)" = f7 ]
+	done
+}
+
 @test "--stats text labels the model as a model" {
 	echo hello >a
 	run zcp --stats a b
