@@ -121,6 +121,13 @@ int exec_plan(struct copy_job *job, struct plan *plan, const struct plan_order *
 	return plan_next(plan, -1) >= 0 ? 0 : -ENOTSUP;
 }
 
+/* A whole-file method clones; one that sees the data copies it through
+ * user space; the rest move it inside the kernel. */
+static enum stats_way exec_way(const struct copy_method *m)
+{
+	return m->flags & METHOD_WHOLE_FILE ? WAY_CLONED : m->user_copies ? WAY_USER : WAY_KERNEL;
+}
+
 int exec_run(struct copy_job *job, struct plan *plan, int *used)
 {
 	off_t src_off = job->src.off, dst_off = job->dst.off;
@@ -151,6 +158,7 @@ int exec_run(struct copy_job *job, struct plan *plan, int *used)
 			*used = i;
 			stats_file_method(s->m->name);
 			stats_model_kernel_copies(job->written * s->m->model_kernel_copies);
+			stats_way(exec_way(s->m), job->written);
 			break;
 		}
 		s->err = err;

@@ -221,6 +221,11 @@ int report_stats(bool json, int fd, const struct stats *s, const struct rusage *
 		    (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
 		    (unsigned long long)calls);
 		put_calls_json(&b, s);
+		put(&b, ",\"bytes_by_way\":{");
+		for (int i = 0; i < WAY_COUNT; i++)
+			put(&b, "%s\"%s\":%llu", i ? "," : "", stats_way_name(i),
+			    (unsigned long long)s->bytes_way[i]);
+		put(&b, "}");
 		put(&b, ",\"io_uring_sqes\":{");
 		first = true;
 		for (int i = 0; i < SU_COUNT; i++) {
@@ -244,6 +249,11 @@ int report_stats(bool json, int fd, const struct stats *s, const struct rusage *
 		put(&b, "  bytes copied:          %llu\n", (unsigned long long)s->bytes_copied);
 		put(&b, "  bytes user<->kernel:   %llu\n", (unsigned long long)s->bytes_user);
 		put(&b, "  bytes memcpy:          %llu\n", (unsigned long long)s->bytes_memcpy);
+		put(&b, "  bytes by way:          %llu cloned, %llu moved in the kernel, "
+			"%llu through user space\n",
+		    (unsigned long long)s->bytes_way[WAY_CLONED],
+		    (unsigned long long)s->bytes_way[WAY_KERNEL],
+		    (unsigned long long)s->bytes_way[WAY_USER]);
 		put(&b, "  system calls:          %llu\n", (unsigned long long)calls);
 		for (int i = 0; i < SC_COUNT; i++)
 			if (s->calls[i])

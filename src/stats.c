@@ -67,6 +67,20 @@ void stats_model_kernel_copies(uint64_t bytes)
 		file_stats.model_kernel_copy_bytes += bytes;
 }
 
+void stats_way(enum stats_way w, uint64_t bytes)
+{
+	stats_total.bytes_way[w] += bytes;
+	if (in_file)
+		file_stats.bytes_way[w] += bytes;
+}
+
+const char *stats_way_name(enum stats_way w)
+{
+	static const char *const names[WAY_COUNT] = { "cloned", "kernel", "user" };
+
+	return names[w];
+}
+
 void stats_file_begin(void)
 {
 	memset(&file_stats, 0, sizeof(file_stats));
@@ -108,6 +122,8 @@ void stats_add(struct stats *to, const struct stats *from)
 	to->bytes_copied += from->bytes_copied;
 	to->bytes_user += from->bytes_user;
 	to->bytes_memcpy += from->bytes_memcpy;
+	for (int i = 0; i < WAY_COUNT; i++)
+		to->bytes_way[i] += from->bytes_way[i];
 	to->files += from->files;
 	to->model_kernel_copy_bytes += from->model_kernel_copy_bytes;
 }

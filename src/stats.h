@@ -34,6 +34,10 @@ enum stats_uring_op {
 	SU_COUNT
 };
 
+/* How a data file's bytes moved, by its method: cloned (no data moved),
+ * moved inside the kernel, or copied through user space. */
+enum stats_way { WAY_CLONED, WAY_KERNEL, WAY_USER, WAY_COUNT };
+
 struct stats {
 	uint64_t calls[SC_COUNT];
 	uint64_t errors[SC_COUNT];
@@ -42,6 +46,7 @@ struct stats {
 	uint64_t bytes_user;	/* data that crossed the user/kernel boundary */
 	uint64_t bytes_memcpy;	/* data copied by the CPU in user space */
 	uint64_t files;
+	uint64_t bytes_way[WAY_COUNT];	/* bytes_copied, by how they moved */
 	const char *method;	/* the method that copied the file (per file) */
 	/* Modelled per method: kernel CPU copies of the data, in bytes. */
 	uint64_t model_kernel_copy_bytes;
@@ -57,6 +62,9 @@ void stats_call(enum stats_call c, long ret);
 void stats_uring_op(enum stats_uring_op op, unsigned n);
 void stats_bytes(uint64_t copied, uint64_t user, uint64_t memcpy_bytes);
 void stats_model_kernel_copies(uint64_t bytes);
+/* A data file's bytes, copied by a method of this way. */
+void stats_way(enum stats_way w, uint64_t bytes);
+const char *stats_way_name(enum stats_way w);
 
 void stats_file_begin(void);
 void stats_file_method(const char *name);

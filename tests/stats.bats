@@ -14,12 +14,14 @@ teardown() { zcp_teardown; }
 	need_plain_build
 	agree rw "$T"
 	[ "$BYTES_USER" -eq $((2 * (256 << 20))) ]
+	jq -e '.measured.bytes_by_way == {"cloned": 0, "kernel": 0, "user": (256 * 1048576)}' "$T/s.json"
 }
 
 @test "copy_range: counts agree with strace, 0 bytes across the boundary" {
 	need_plain_build
 	agree copy_range "$T"
 	[ "$BYTES_USER" -eq 0 ]
+	jq -e '.measured.bytes_by_way == {"cloned": 0, "kernel": (256 * 1048576), "user": 0}' "$T/s.json"
 }
 
 @test "clone: counts agree with strace on btrfs, 0 bytes across the boundary" {
@@ -29,6 +31,9 @@ teardown() { zcp_teardown; }
 	mount_image btrfs "$T/b" 2G
 	agree clone "$T/b"
 	[ "$BYTES_USER" -eq 0 ]
+	jq -e '.measured.bytes_by_way == {"cloned": (256 * 1048576), "kernel": 0, "user": 0}' "$T/b/s.json"
+	# a tree's ways add up to its bytes
+	jq -e '.measured | .bytes_by_way.cloned + .bytes_by_way.kernel + .bytes_by_way.user == .bytes_copied' "$T/b/s2.json"
 }
 
 @test "counts agree with -v and text output too (the messages are writes)" {
@@ -139,6 +144,7 @@ PY
 	assert_success
 	assert_output --partial "zcp stats (measured)"
 	assert_output --partial "zcp stats (model, not measured)"
+	assert_output --partial "bytes by way:          0 cloned, 6 moved in the kernel, 0 through user space"
 	assert_output --regexp "copy_file_range +1"
 }
 
