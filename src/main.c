@@ -371,6 +371,7 @@ int main(int argc, char **argv)
 	main_init(o, argc, argv);
 	opts_parse(&a, argc, (const char **)argv);
 	report_start(a.stats_json || a.stats_file, a.stats && !a.stats_json && o->verbose);
+	report_on_usr1();
 	engine_set_jobs(a.jobs);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;

@@ -4,6 +4,7 @@
 #include "sys.h"
 #include "util.h"
 
+#include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -124,6 +125,60 @@ static void put_calls_json(struct buf *b, const struct stats *s)
 }
 
 /* The collector's end of --stats=json's list: entries come in walk order. */
+/* n in decimal at the end of buf (which ends at end): its first digit. */
+static char *report_utoa(char *end, uint64_t n)
+{
+	do
+		*--end = (char)('0' + n % 10);
+	while (n /= 10);
+	return end;
+}
+
+/* SIGUSR1, as dd: one line of what is done so far, made without stdio or
+ * malloc (neither is safe here), in one counted write. */
+static void report_usr1(int sig)
+{
+	static const char *const part[] = { ": ", " files, ", " bytes copied in ", ".", " s\n" };
+	char line[160], num[24];
+	uint64_t v[4];
+	size_t n = 0;
+	int saved = errno;
+	struct timespec t;
+	int64_t ms;
+
+	(void)sig;
+	stats_progress(&v[0], &v[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	ms = (t.tv_sec - report_t0.tv_sec) * 1000 + (t.tv_nsec - report_t0.tv_nsec) / 1000000;
+	v[2] = ms > 0 ? (uint64_t)ms / 1000 : 0;
+	v[3] = ms > 0 ? (uint64_t)ms / 100 % 10 : 0;
+	n = strnlen(util_program, 32);
+	memcpy(line, util_program, n);
+	for (int i = 0; i < 5; i++) {
+		size_t pl = strlen(part[i]);
+
+		memcpy(line + n, part[i], pl);
+		n += pl;
+		if (i < 4) {
+			char *d = report_utoa(num + sizeof(num), v[i]);
+			size_t dl = (size_t)(num + sizeof(num) - d);
+
+			memcpy(line + n, d, dl);
+			n += dl;
+		}
+	}
+	(void)sys_write(STDERR_FILENO, line, n);	/* counted, as any write */
+	errno = saved;
+}
+
+void report_on_usr1(void)
+{
+	struct sigaction sa = { .sa_handler = report_usr1, .sa_flags = SA_RESTART };
+
+	sigemptyset(&sa.sa_mask);
+	sys_sigaction(SIGUSR1, &sa, NULL);
+}
+
 void report_stream(int fd)
 {
 	report_stream_fd = fd;

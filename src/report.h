@@ -12,6 +12,8 @@ void report_start(bool json, bool per_file_text);
 /* The JSON report goes to fd (--stats-file) and nowhere else: its records
  * are written there as they pile up, not kept to the end. */
 void report_stream(int fd);
+/* SIGUSR1 prints a line of the progress so far to stderr, as dd does. */
+void report_on_usr1(void);
 /* After each data file: a record (JSON) and a line (text with -v), each
  * as report_start asked. */
 void report_file(const char *src, const char *dst);

@@ -1,7 +1,18 @@
 /* stats.c: the counters behind --stats; reports live in report.c. */
 #include "stats.h"
 
+#include <stdatomic.h>
 #include <string.h>
+
+/* The run's progress so far, added to by every thread as it goes: what
+ * the SIGUSR1 line reads (a signal handler may not wait for the workers). */
+static _Atomic uint64_t progress_files, progress_bytes;
+
+void stats_progress(uint64_t *files, uint64_t *bytes)
+{
+	*files = atomic_load_explicit(&progress_files, memory_order_relaxed);
+	*bytes = atomic_load_explicit(&progress_bytes, memory_order_relaxed);
+}
 
 _Thread_local struct stats stats_total;
 static _Thread_local struct stats file_stats;
@@ -50,6 +61,8 @@ void stats_uring_op(enum stats_uring_op op, unsigned n)
 
 void stats_bytes(uint64_t copied, uint64_t user, uint64_t memcpy_bytes)
 {
+	if (copied)
+		atomic_fetch_add_explicit(&progress_bytes, copied, memory_order_relaxed);
 	stats_total.bytes_copied += copied;
 	stats_total.bytes_user += user;
 	stats_total.bytes_memcpy += memcpy_bytes;
@@ -101,6 +114,7 @@ void stats_file_end(void)
 {
 	in_file = 0;
 	stats_total.files++;
+	atomic_fetch_add_explicit(&progress_files, 1, memory_order_relaxed);
 }
 
 uint64_t stats_syscalls(const struct stats *s)

@@ -62,6 +62,9 @@ void stats_call(enum stats_call c, long ret);
 void stats_uring_op(enum stats_uring_op op, unsigned n);
 void stats_bytes(uint64_t copied, uint64_t user, uint64_t memcpy_bytes);
 void stats_model_kernel_copies(uint64_t bytes);
+/* Files done and bytes copied so far, all threads together; safe in a
+ * signal handler. */
+void stats_progress(uint64_t *files, uint64_t *bytes);
 /* A data file's bytes, copied by a method of this way. */
 void stats_way(enum stats_way w, uint64_t bytes);
 const char *stats_way_name(enum stats_way w);

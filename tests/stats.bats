@@ -138,6 +138,31 @@ PY
 	done
 }
 
+@test "SIGUSR1 prints one line of the progress to stderr, as dd; the copy goes on intact" {
+	mkfifo fifo
+	mkrand data 100000
+	"$ZCP" fifo out 2>err &
+	local pid=$! i
+	exec 7>fifo	# opened once zcp has, so its handler is in place
+	cat data >&7
+	for ((i = 0; i < 600; i++)); do
+		[ "$(stat -c %s out 2>/dev/null || echo 0)" -ge 100000 ] && break
+		sleep 0.1
+	done
+	kill -USR1 "$pid"
+	for ((i = 0; i < 600; i++)); do
+		grep -q "bytes copied" err && break
+		sleep 0.1
+	done
+	cat data >&7
+	exec 7>&-
+	wait "$pid"
+	cmp <(cat data data) out
+	grep -Eq "^zcp: 0 files, 100000 bytes copied in [0-9]+\.[0-9] s$" err ||
+		fail "$(cat err)"
+	[ "$(wc -l <err)" -eq 1 ]
+}
+
 @test "--stats text labels the model as a model" {
 	echo hello >a
 	run zcp --stats a b
