@@ -56,7 +56,7 @@ _zcp_value()
 	--backup)
 		COMPREPLY=($(compgen -W 'none off numbered t existing nil simple never' -- "$cur")) ;;
 	--update) COMPREPLY=($(compgen -W 'all none older' -- "$cur")) ;;
-	--stats) COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
+	--stats | --explain) COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
 	--bench) COMPREPLY=($(compgen -W '3 5 9 15' -- "$cur")) ;;
 	-t | --target-directory) _zcp_files "$cur" -d ;;
 	--stats-file | --files-from) _zcp_files "$cur" ;;

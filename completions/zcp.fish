@@ -58,7 +58,7 @@ complete -c zcp -l atomic -d 'Write each file aside and rename it into place whe
 complete -c zcp -l fsync -d 'Flush each file to storage before reporting it done'
 complete -c zcp -l jobs -x -d 'Copy a tree\'s files with N workers'
 complete -c zcp -l method -x -a '(__zcp_list (__zcp_methods))' -d 'Use only these methods, in this order'
-complete -c zcp -l explain -d 'Show each file\'s plan: methods chosen, skipped and why'
+complete -c zcp -l explain -f -a 'text json' -d 'Show each file\'s plan: methods chosen, skipped and why'
 complete -c zcp -l debug -d 'One line per file: the method used'
 complete -c zcp -l dry-run -d 'Plan and explain, copy and change nothing'
 complete -c zcp -l stats -f -a 'text json' -d 'Count system calls and bytes'

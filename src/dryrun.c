@@ -2,6 +2,7 @@
  * through an O_PATH descriptor, a missing one through the directory it
  * would be made in, whose file system it would be made on. */
 #include "dryrun.h"
+#include "report.h"
 #include "create.h"
 #include "explain.h"
 #include "sys.h"
@@ -136,10 +137,19 @@ out_close_src:
 	return err;
 }
 
-static void dryrun_say(const struct cp_path *src, const struct cp_path *dst, const char *what)
+static void dryrun_say(const struct cp_opts *o, const struct cp_path *src,
+		       const struct cp_path *dst, const char *what)
 {
-	printf("%s -> %s\n  dry run: would make %s\n", util_quote(src->path),
-	       util_quote(dst->path), what);
+	if (!o->explain_json) {
+		printf("%s -> %s\n  dry run: would make %s\n", util_quote(src->path),
+		       util_quote(dst->path), what);
+		return;
+	}
+	fputs("{\"source\":", stdout);
+	report_json_name(stdout, src->path);
+	fputs(",\"dest\":", stdout);
+	report_json_name(stdout, dst->path);
+	printf(",\"dry_run\":\"would make %s\"}\n", what);
 }
 
 /* The destination's entries are named relative to an O_PATH descriptor:
@@ -216,7 +226,7 @@ int dryrun_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 		return -ELOOP;
 	}
 	if (!d->exists)
-		dryrun_say(src, dst, "a directory");
+		dryrun_say(ctx->o, src, dst, "a directory");
 	return 0;
 }
 
@@ -236,14 +246,14 @@ int dryrun_node(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	case S_IFDIR:
 		return tree_descend(ctx, sst, follow, dlst != NULL);
 	case S_IFLNK:
-		dryrun_say(src, dst, "a symbolic link");
+		dryrun_say(ctx->o, src, dst, "a symbolic link");
 		return 0;
 	case S_IFIFO:
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFSOCK:
 		if (ctx->o->recursive) {
-			dryrun_say(src, dst, S_ISFIFO(sst->st_mode) ? "a fifo" : "a special file");
+			dryrun_say(ctx->o, src, dst, S_ISFIFO(sst->st_mode) ? "a fifo" : "a special file");
 			return 0;
 		}
 		break;

@@ -78,7 +78,7 @@ static const struct poptOption options[] = {
 	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, longopt_own, NULL },
 	{ "jobs", 0, POPT_ARG_STRING, &arg, OPT_JOBS, longopt_own, NULL },
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, longopt_own, NULL },
-	{ "explain", 0, POPT_ARG_NONE, NULL, OPT_EXPLAIN, longopt_own, NULL },
+	{ "explain", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_EXPLAIN, longopt_own, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, longopt_own, NULL },
 	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, longopt_own, NULL },
 	{ "stats-file", 0, POPT_ARG_STRING, &arg, OPT_STATS_FILE, longopt_own, NULL },
@@ -180,7 +180,8 @@ static void usage(void)
 	      "                                 line; into -t DIRECTORY or the last operand\n"
 	      "  -0, --null                   entries in --files-from end with NUL, not newline\n"
 	      "      --method=NAME[,NAME...]  use only these methods, in this order\n"
-	      "      --explain                show each file's plan: methods chosen, skipped and why\n"
+	      "      --explain[=FORMAT]       show each file's plan: methods chosen, skipped and\n"
+	      "                                 why: text (default) or json, an object a line\n"
 	      "      --debug                  explain how each file is copied, as cp 9.2's\n"
 	      "                                 --debug (implies -v), and the method used\n"
 	      "      --dry-run                plan and explain, copy and change nothing\n"
@@ -447,7 +448,15 @@ static void opts_zcp(struct zcp_args *a, int c)
 	case OPT_ATOMIC: o->atomic = true; break;
 	case OPT_FSYNC: o->fsync = true; break;
 	case OPT_JOBS: a->jobs = opts_jobs(arg, "--jobs"); break;
-	case OPT_EXPLAIN: o->explain = true; break;
+	case OPT_EXPLAIN:
+		o->explain = true;
+		if (arg && strcmp(arg, "text") != 0) {
+			if (strcmp(arg, "json") != 0)
+				bad_arg(arg, "--explain", (const char *const[]){ "text", "json", NULL },
+					false);
+			o->explain_json = true;
+		}
+		break;
 	case OPT_DRY_RUN: o->dry_run = true; o->explain = true; break;
 	case OPT_STATS:
 		a->stats = true;

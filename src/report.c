@@ -109,6 +109,17 @@ static void put_json_string(struct buf *b, const char *str)
 	put(b, "\"");
 }
 
+void report_json_name(FILE *f, const char *s)
+{
+	char small[1024];
+	struct buf b = { .p = small, .cap = sizeof(small), .stack = true };
+
+	put_json_string(&b, s);
+	fwrite(b.p, 1, b.len, f);
+	if (!b.stack)
+		free(b.p);
+}
+
 static void put_calls_json(struct buf *b, const struct stats *s)
 {
 	bool first = true;

@@ -5,6 +5,7 @@
 #include "stats.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/resource.h>
 
 /* Note the start of the run, for wall time; what per-file output to give. */
@@ -12,6 +13,8 @@ void report_start(bool json, bool per_file_text);
 /* The JSON report goes to fd (--stats-file) and nowhere else: its records
  * are written there as they pile up, not kept to the end. */
 void report_stream(int fd);
+/* s as a JSON string, valid whatever its bytes (see STATISTICS in zcp(1)). */
+void report_json_name(FILE *f, const char *s);
 /* SIGUSR1 prints a line of the progress so far to stderr, as dd does. */
 void report_on_usr1(void);
 /* After each data file: a record (JSON) and a line (text with -v), each

@@ -141,3 +141,37 @@ teardown() { zcp_teardown; }
 	assert_line --regexp "^  rw: chosen: "
 	[ ! -s n ]
 }
+
+@test "--explain=json: an object a line with the text's facts, valid for any name" {
+	mkrand a 10000
+	zcp --explain a b >text
+	zcp --explain=json a c >json
+	jq -e '.source == "a" and .dest == "c" and .src.size == 10000 and .src.kind == "regular file" and .dst.new == true' json
+	# the same methods in the same states as the text says
+	[ "$(jq -r '.methods[] | select(.state == "chosen") | .method' json)" = \
+	  "$(sed -n 's/^  \([a-z_]*\): chosen: .*/\1/p' text)" ]
+	[ "$(jq -r '[.methods[] | select(.state == "skipped") | .method] | join(" ")' json)" = \
+	  "$(sed -n 's/^  \([a-z_]*\): skipped: .*/\1/p' text | paste -sd' ')" ]
+	[ "$(jq -r '[.methods[] | select(.state == "fallback") | .method] | join(", ")' json)" = \
+	  "$(sed -n 's/^  fallback: //p' text)" ]
+	[ "$(jq -r .used json)" = "$(jq -r '.methods[] | select(.state == "chosen") | .method' json)" ]
+	cmp a c
+	# a dry run of a tree with odd names: every line parses, nothing made
+	mkdir -p t/sub
+	printf 'x' >"t/$(printf 'bad\377\nname')"
+	ln -s sub t/link
+	zcp -r --dry-run --explain=json t u >dry
+	[ ! -e u ]
+	python3 - <<'PY'
+import json, os
+lines = open("dry", "rb").read().decode("utf-8").splitlines()
+objs = [json.loads(l) for l in lines]
+names = {os.fsencode(o["source"]) for o in objs}
+assert names == {b"t", b"t/sub", b"t/link", b"t/bad\xff\nname"}, names
+assert all(o["used"] is None for o in objs if "methods" in o)
+assert sum("dry_run" in o for o in objs) == 3, objs
+PY
+	run zcp --explain=xml a d
+	assert_failure 1
+	assert_line --partial "invalid argument"
+}
