@@ -22,8 +22,6 @@
 #include "util.h"
 
 #include <limits.h>
-#include <pthread.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,7 +55,6 @@ struct engine_job {
 };
 
 struct engine_worker {
-	pthread_t thread;
 	struct stats *stats;	/* its thread's counters, read once it is quiet */
 	atomic_uint quiet;	/* stopped, and makes no more counted calls */
 };
@@ -168,16 +165,7 @@ static void *engine_worker_main(void *arg)
 	while ((j = engine_take()) != NULL)
 		engine_run(j);
 	atomic_store_explicit(&w->quiet, 1, memory_order_release);
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-	return NULL;	/* the sanitizers see the thread end */
-#else
-	/* Out without the C library's thread exit, whose lock on its stack
-	 * list workers ending together contend for, with futex calls zcp
-	 * could not count. The stack and the thread's block stay: zcp is
-	 * about to exit. */
-	syscall(SYS_exit, 0);
-	return NULL;
-#endif
+	return sync_thread_exit();
 }
 
 static unsigned engine_cpus(void)
@@ -202,28 +190,8 @@ static bool engine_start(void)
 	if (want < 2)
 		return false;
 	for (unsigned i = 0; i < want; i++) {
-		struct engine_worker *w = &eng.w[eng.n];
-		pthread_attr_t attr;
-		void *stack;
-		int err;
-
-		stack = sys_mmap(NULL, ENGINE_STACK, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
-		if (stack == MAP_FAILED)
+		if (sync_thread(engine_worker_main, &eng.w[eng.n], ENGINE_STACK) != 0)
 			break;
-		if (pthread_attr_init(&attr) != 0) {
-			sys_munmap(stack, ENGINE_STACK);
-			break;
-		}
-		pthread_attr_setstack(&attr, stack, ENGINE_STACK);
-		err = pthread_create(&w->thread, &attr, engine_worker_main, w);
-		pthread_attr_destroy(&attr);
-		stats_call(SC_clone3, -err);	/* the one call pthread_create makes for it */
-		if (err) {
-			sys_munmap(stack, ENGINE_STACK);
-			break;
-		}
-		pthread_detach(w->thread);
 		eng.n++;
 	}
 	/* One worker is a serial copy with extra steps. */

@@ -10,6 +10,7 @@
 #define ZCP_SYNC_H
 
 #include <stdatomic.h>
+#include <stddef.h>
 
 struct sync_lock {
 	atomic_uint state;	/* 0 free, 1 held, 2 held and waited for */
@@ -23,6 +24,13 @@ void sync_wait(atomic_uint *word, unsigned val);
 void sync_wait_for(atomic_uint *word, unsigned val, long ns);
 /* Wake up to n sleepers on word; how many woke. */
 int sync_wake(atomic_uint *word, int n);
+
+/* A detached thread running fn(arg) on a stack of stack_size bytes, made
+ * by counted calls: the stack's mmap, and clone3 counted as pthread_create
+ * returns. 0 or -errno. */
+int sync_thread(void *(*fn)(void *), void *arg, size_t stack_size);
+/* The end of such a thread, once it has said it is done. */
+void *sync_thread_exit(void);
 
 void sync_lock(struct sync_lock *l);
 void sync_unlock(struct sync_lock *l);
