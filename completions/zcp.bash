@@ -12,7 +12,7 @@ _zcp_long_opts='--archive --attributes-only --backup --copy-contents --force
 	--remove-destination --sparse= --strip-trailing-slashes --suffix=
 	--symbolic-link --target-directory= --no-target-directory --update
 	--verbose --keep-directory-symlink --one-file-system --context
-	--atomic --fsync --jobs= --method= --explain --debug --dry-run --stats --stats-file= --files-from= --null --bench --help --version'
+	--atomic --fsync --jobs= --method= --explain --debug --dry-run --stats --stats-file= --files-from= --null --progress --bench --help --version'
 _zcp_short_opts='-0 -a -b -d -f -i -H -L -l -n -P -p -R -r -S -s -t -T -u -v -x -Z'
 
 # The methods, in zcp's default order: from `zcp --help' when zcp runs,
@@ -57,6 +57,7 @@ _zcp_value()
 		COMPREPLY=($(compgen -W 'none off numbered t existing nil simple never' -- "$cur")) ;;
 	--update) COMPREPLY=($(compgen -W 'all none older' -- "$cur")) ;;
 	--stats | --explain) COMPREPLY=($(compgen -W 'text json' -- "$cur")) ;;
+	--progress) COMPREPLY=($(compgen -W 'auto always json never' -- "$cur")) ;;
 	--bench) COMPREPLY=($(compgen -W '3 5 9 15' -- "$cur")) ;;
 	-t | --target-directory) _zcp_files "$cur" -d ;;
 	--stats-file | --files-from) _zcp_files "$cur" ;;

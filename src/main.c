@@ -26,7 +26,8 @@
  *   uring.c         a small io_uring of zcp's own, every call counted
  *   explain.c       --explain and --debug output
  *   bench.c         --bench: every method on one pair, alternated, medians
- *   report.c        --stats output, text and JSON
+ *   report.c        --stats output, text and JSON; the SIGUSR1 line
+ *   progress.c      --progress: a thread that draws the copy so far
  *   stats.c         the counters; sys.h counts every system call
  *   util.c          messages in cp's words, quoting, paths
  */
@@ -36,6 +37,7 @@
 #include "filelist.h"
 #include "meta.h"
 #include "opts.h"
+#include "progress.h"
 #include "cp.h"
 #include "report.h"
 #include "sys.h"
@@ -358,6 +360,29 @@ static int main_files_from(struct cp_ctx *ctx, const struct zcp_args *a, const c
 	return ret;
 }
 
+/* --progress, with the totals when the operands tell them cheaply: all
+ * regular files named on the command line (a tree or a list is not
+ * counted ahead: copying starts at once). */
+static void main_progress(const struct zcp_args *a, int nsrc)
+{
+	int64_t bytes = 0, files = 0;
+	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0;
+	struct stat st;
+
+	for (int i = 0; i < nsrc && files >= 0; i++) {
+		if (strcmp(a->ops[i], "-") != 0 && sys_fstatat(AT_FDCWD, a->ops[i], &st, flags) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			bytes += st.st_size;
+			files++;
+		} else {
+			files = -1;
+		}
+	}
+	if (files < 0 || a->files_from)
+		bytes = files = -1;
+	progress_start((enum progress_mode)a->progress, bytes, files);
+}
+
 int main(int argc, char **argv)
 {
 	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
@@ -392,6 +417,8 @@ int main(int argc, char **argv)
 		util_error(0, "--atomic cannot write standard output: name the destination file");
 		return 1;
 	}
+	if (a.progress != PROGRESS_OFF)
+		main_progress(&a, target ? nsrc : 1);
 	if (!target)
 		ret = main_one(&ctx, &a);
 	for (int i = 0; target && i < nsrc; i++)
@@ -400,6 +427,7 @@ int main(int argc, char **argv)
 		ret |= main_files_from(&ctx, &a, target);
 	/* Every worker's counts are in before they are reported. */
 	engine_stop();
+	progress_stop();
 	fflush(stdout);
 	/* The data may be on standard output: then the report goes to stderr. */
 	ret |= main_report(&a, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO, stats_fd);

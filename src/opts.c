@@ -3,6 +3,7 @@
 #include "opts.h"
 #include "backup.h"
 #include "longopt.h"
+#include "progress.h"
 #include "sys.h"
 #include "util.h"
 
@@ -20,7 +21,7 @@ enum {
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
 	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
 	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT, OPT_ATOMIC,
-	OPT_FSYNC, OPT_JOBS, OPT_STATS_FILE, OPT_FILES_FROM,
+	OPT_FSYNC, OPT_JOBS, OPT_STATS_FILE, OPT_FILES_FROM, OPT_PROGRESS,
 };
 
 static char *arg;
@@ -83,6 +84,7 @@ static const struct poptOption options[] = {
 	{ "stats", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_STATS, longopt_own, NULL },
 	{ "stats-file", 0, POPT_ARG_STRING, &arg, OPT_STATS_FILE, longopt_own, NULL },
 	{ "files-from", 0, POPT_ARG_STRING, &arg, OPT_FILES_FROM, longopt_own, NULL },
+	{ "progress", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_PROGRESS, longopt_own, NULL },
 	{ "null", '0', POPT_ARG_NONE, NULL, '0', longopt_own, NULL },
 	{ "bench", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_BENCH, longopt_own, NULL },
 	POPT_TABLEEND
@@ -187,6 +189,8 @@ static void usage(void)
 	      "      --dry-run                plan and explain, copy and change nothing\n"
 	      "      --stats[=FORMAT]         count system calls and bytes: text (default) or json\n"
 	      "      --stats-file=FILE        write the --stats=json report to FILE\n"
+	      "      --progress[=WHEN]        a line of the copy so far on stderr, 10 times a\n"
+	      "                                 second: auto (a terminal), always, json, never\n"
 	      "      --bench[=ROUNDS]         copy SOURCE to DEST with every method that applies,\n"
 	      "                                 ROUNDS times each (default 5), and print a table\n"
 	      "      --help                   display this help and exit\n"
@@ -472,6 +476,13 @@ static void opts_zcp(struct zcp_args *a, int c)
 		a->files_from = util_xstrdup(arg);
 		break;
 	case '0': a->null = true; break;
+	case OPT_PROGRESS: {
+		static const char *const w[] = { "auto", "always", "json", "never", NULL };
+		static const int mode_of[] = { PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_JSON,
+					       PROGRESS_OFF };
+		a->progress = mode_of[opts_word(arg, "--progress", w, 0)];
+		break;
+	}
 	case OPT_STATS_FILE:
 		free(a->stats_file);
 		a->stats_file = util_xstrdup(arg);

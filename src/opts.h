@@ -14,6 +14,7 @@ struct zcp_args {
 	char *stats_file;	/* --stats-file: the JSON report goes there */
 	char *files_from;	/* --files-from: more SOURCEs, read from there */
 	bool null;		/* -0: its entries end with NUL, not newline */
+	int progress;		/* enum progress_mode */
 	const char **ops;
 	int nops;
 	int bench;

@@ -1,0 +1,18 @@
+/* progress.h: --progress, a line of the copy so far, redrawn by a thread
+ * of its own at most 10 times a second. */
+#ifndef ZCP_PROGRESS_H
+#define ZCP_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum progress_mode { PROGRESS_OFF, PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_JSON };
+
+/* Start drawing (PROGRESS_AUTO: only when stderr is a terminal). The
+ * totals, when known before the copy (-1: not counted). */
+void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_files);
+
+/* The last line, and the thread's counts added to this thread's. */
+void progress_stop(void);
+
+#endif

@@ -1,0 +1,82 @@
+#!/usr/bin/env bats
+# --progress: a line of the copy so far on stderr, drawn by a thread of its
+# own; on a terminal only, unless told; --progress=json for programs.
+
+load helpers
+
+setup() { zcp_setup; }
+teardown() { zcp_teardown; }
+
+# wait_for CMD...: until CMD succeeds (60 s at most).
+wait_for() {
+	local i
+	for ((i = 0; i < 600; i++)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "--progress=json: an object a line while the copy goes, the last one done and whole" {
+	mkfifo fifo
+	mkrand data 100000
+	"$ZCP" --progress=json fifo out 2>p.json &
+	local pid=$!
+	exec 7>fifo
+	cat data >&7
+	# the first half is counted while the source is still open
+	wait_for grep -q '"bytes":100000,' p.json
+	cat data >&7
+	exec 7>&-
+	wait "$pid"
+	cmp <(cat data data) out
+	python3 - <<'PY'
+import json
+lines = [json.loads(l) for l in open("p.json")]
+assert lines[-1]["done"] is True and lines[-1]["bytes"] == 200000 and lines[-1]["files"] == 1, lines[-1]
+assert all(not l["done"] for l in lines[:-1])
+assert all(l["total_bytes"] is None for l in lines)  # a fifo's size is not known
+b = [l["bytes"] for l in lines]
+assert b == sorted(b), b
+assert 100000 in b
+PY
+}
+
+@test "--progress is silent when stderr is not a terminal; --progress=always is not" {
+	mkrand a 100000
+	"$ZCP" --progress a b 2>err
+	[ ! -s err ]
+	"$ZCP" --progress=always a c 2>err
+	grep -q "97.7 KiB of 97.7 KiB (100%), 1 of 1 files" err
+	[ "$(tail -c 1 err | od -An -c | tr -d ' ')" = '\n' ]
+	cmp a b
+	cmp a c
+}
+
+@test "--progress on a terminal (script's pseudo-terminal): the line is drawn, a tree's total said not counted" {
+	command -v script >/dev/null || skip "script (util-linux) not installed"
+	mkrand a 100000
+	mkdir -p t/d
+	mkrand t/d/f 5000
+	script -qec "$ZCP --progress a b" /dev/null >out
+	grep -q "(100%), 1 of 1 files" out
+	script -qec "$ZCP --progress -r t u" /dev/null >out
+	grep -q "4.9 KiB, 1 files, .*(total not counted)" out
+	cmp a b
+	diff -r t u
+}
+
+@test "--progress: its thread's calls are counted; strace agrees" {
+	need_plain_build
+	mk_tree200 t
+	strace -f -c -o trace.txt "$ZCP" -r --progress=json --stats=json t u >s.json 2>p.json
+	strace_agrees trace.txt s.json
+	jq -s -e '.[-1].done and .[-1].files == 200' p.json
+	diff -r t u
+}
+
+@test "--progress takes auto, always, json, never" {
+	run zcp --progress=sometimes a b
+	assert_failure 1
+	assert_line --regexp "^zcp: invalid argument .sometimes. for .--progress.$"
+}
