@@ -155,7 +155,9 @@ against_cp() {
 		"$ZCP" -0 --files-from=../list --parents --stats-file=../s.json -t dst)
 	diff -r m/src m/dst/src
 	[ "$(jq .measured.files s.json)" -eq 100000 ]
-	[ "$(cat rss)" -le 32768 ] || fail "peak RSS $(cat rss) KiB"
+	# (AddressSanitizer's quarantine keeps what was freed: the bound is
+	# the release build's)
+	[ -n "${ZCP_SANITIZE:-}" ] || [ "$(cat rss)" -le 32768 ] || fail "peak RSS $(cat rss) KiB"
 	# the records were written out as they came, the document whole
 	[ "$(jq '.files | length' s.json)" -eq 100000 ]
 	[ "$(jq -r '.files[99999].source' s.json)" = "$(tr '\0' '\n' <list | tail -n 1)" ]
