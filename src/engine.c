@@ -30,7 +30,6 @@
 #define ENGINE_WORKERS_MAX 64
 /* The static TLS (quoting buffers, about 100 KiB) lives on it too. Pages
  * never touched cost no memory. */
-#define ENGINE_STACK (2L << 20)
 /* Room for what one file's copy says (-v, errors, --stats lines). */
 #define ENGINE_OUT_BUF 4096
 
@@ -67,7 +66,9 @@ static struct {
 	/* The workers' own queue: the places of the files alone, so that a
 	 * worker never looks at a place the collector may fill again (the
 	 * walker's notes are done, and collected, as soon as they are made). */
-	unsigned jobq[ENGINE_RING];
+	/* Atomic: a worker may read a place the walker is filling again, when
+	 * its take is stale; the compare-exchange after it then fails. */
+	atomic_uint jobq[ENGINE_RING];
 	atomic_uint jissued, jtaken, completed, sleepers, stop;
 	atomic_uint waking;	/* a wake is on its way: no second one for the same work */
 	atomic_uint wants;	/* the job the walker sleeps for, or NO_WANT */
@@ -121,7 +122,8 @@ static struct engine_job *engine_take(void)
 		if (t != i) {
 			/* Read before the take: once taken, the walker may queue
 			 * another file in this place of the queue. */
-			unsigned seq = eng.jobq[t % ENGINE_RING];
+			unsigned seq = atomic_load_explicit(&eng.jobq[t % ENGINE_RING],
+							    memory_order_relaxed);
 
 			if (!atomic_compare_exchange_weak(&eng.jtaken, &t, t + 1))
 				continue;
@@ -190,7 +192,7 @@ static bool engine_start(void)
 	if (want < 2)
 		return false;
 	for (unsigned i = 0; i < want; i++) {
-		if (sync_thread(engine_worker_main, &eng.w[eng.n], ENGINE_STACK) != 0)
+		if (sync_thread(engine_worker_main, &eng.w[eng.n], SYNC_STACK) != 0)
 			break;
 		eng.n++;
 	}
@@ -276,7 +278,8 @@ static void engine_issue(struct engine_job *j)
 		atomic_store_explicit(&j->done, 1, memory_order_release);
 		return;
 	}
-	eng.jobq[atomic_load(&eng.jissued) % ENGINE_RING] = j->seq;
+	atomic_store_explicit(&eng.jobq[atomic_load(&eng.jissued) % ENGINE_RING], j->seq,
+			      memory_order_relaxed);
 	atomic_fetch_add(&eng.jissued, 1);
 	engine_wake_one();
 }

@@ -15,7 +15,6 @@
 #include <time.h>
 
 #define PROGRESS_TICK_NS 100000000L
-#define PROGRESS_STACK (256L << 10)
 
 static struct {
 	enum progress_mode mode;
@@ -125,7 +124,7 @@ void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_
 	prog.total_bytes = total_bytes;
 	prog.total_files = total_files;
 	clock_gettime(CLOCK_MONOTONIC, &prog.t0);
-	prog.running = sync_thread(progress_main, NULL, PROGRESS_STACK) == 0;
+	prog.running = sync_thread(progress_main, NULL, SYNC_STACK) == 0;
 }
 
 void progress_stop(void)

@@ -29,6 +29,9 @@ int sync_wake(atomic_uint *word, int n);
  * by counted calls: the stack's mmap, and clone3 counted as pthread_create
  * returns. 0 or -errno. */
 int sync_thread(void *(*fn)(void *), void *arg, size_t stack_size);
+/* A thread's stack: reserved, not used up front (MAP_NORESERVE); as large
+ * as ThreadSanitizer wants. */
+#define SYNC_STACK (2L << 20)
 /* The end of such a thread, once it has said it is done. */
 void *sync_thread_exit(void);
 
