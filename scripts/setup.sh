@@ -6,7 +6,7 @@ PKGS="gcc make pkg-config liburing-dev libpopt-dev libc6-dev \
 bats bats-support bats-assert bats-file \
 strace coreutils diffutils findutils attr acl util-linux e2fsprogs \
 btrfs-progs xfsprogs socat jq python3 man-db groff-base bc rsync \
-fuse3 python3-fusepy zsh fish dosfstools time tar gnuplot-nox"
+fuse3 python3-fusepy zsh fish dosfstools time tar gnuplot-nox fpart parallel"
 
 missing=""
 for p in $PKGS; do
