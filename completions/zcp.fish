@@ -56,6 +56,7 @@ complete -c zcp -l update -f -a 'all none none-fail older' -d 'Replace only some
 complete -c zcp -s v -l verbose -d 'Explain what is being done'
 complete -c zcp -l atomic -d 'Write each file aside and rename it into place when complete'
 complete -c zcp -l fsync -d 'Flush each file to storage before reporting it done'
+complete -c zcp -l verify -d 'Read each copy back from storage and compare it with its source'
 complete -c zcp -l jobs -x -d 'Copy a tree\'s files with N workers'
 complete -c zcp -l method -x -a '(__zcp_list (__zcp_methods))' -d 'Use only these methods, in this order'
 complete -c zcp -l explain -f -a 'text json' -d 'Show each file\'s plan: methods chosen, skipped and why'

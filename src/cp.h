@@ -31,7 +31,7 @@ struct cp_opts {
 	bool recursive, force, verbose, parents, remove_dest, no_target, debug;
 	bool explain, dry_run, stats_per_file;
 	bool explain_json;	/* --explain=json */
-	bool atomic, fsync;	/* --atomic, --fsync */
+	bool atomic, fsync, verify;	/* --atomic, --fsync, --verify */
 	bool attr_only;		/* --attributes-only: no data */
 	bool copy_contents;	/* --copy-contents: -r reads FIFOs and devices */
 	bool one_fs;		/* -x: not into directories of other file systems */

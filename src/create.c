@@ -5,6 +5,7 @@
 #include "meta.h"
 #include "sys.h"
 #include "util.h"
+#include "verify.h"
 #include "walk.h"
 
 #include <limits.h>
@@ -245,6 +246,33 @@ static int create_data_open(const struct cp_opts *o, const struct cp_path *dst,
 	return err;
 }
 
+/* --verify: the copy as storage gives it back is the source, or an
+ * error naming where they part. Only a regular file whose size is its
+ * data can be read again the same (not a pipe, not a /proc file). */
+static int create_verify(const struct copy_job *job, struct dest *d)
+{
+	struct verify_result r;
+	int err;
+
+	if (job->src.kind != KIND_REGULAR || !job->src.size_trusted ||
+	    job->dst.kind != KIND_REGULAR)
+		return 0;
+	err = verify_copy(job->src.fd, d->fd, &r);
+	if (err) {
+		if (r.src_failed)
+			util_error(err, "error reading %s", util_quote(job->src.path));
+		else
+			util_error(err, "cannot verify %s", util_quote(job->dst.path));
+		return err;
+	}
+	d->synced = true;
+	if (r.differ < 0)
+		return 0;
+	util_error(0, "verify: %s differs from %s at offset %lld, as read back from storage",
+		   util_quote(job->dst.path), util_quote(job->src.path), (long long)r.differ);
+	return -EIO;
+}
+
 int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		int src_fd, const struct cp_path *dst, const struct stat *dlst, struct stat *made)
 {
@@ -295,6 +323,8 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 	}
 	if (made)
 		*made = job.dst.st;
+	if (o->verify && src->name && (err = create_verify(&job, &d)) != 0)
+		goto out_abort;
 	/* Not from a symlink it replaces (--remove-destination): its mode
 	 * and owner are the link's, not a file's. */
 	if (o->atomic && dlst && S_ISREG(dlst->st_mode))

@@ -224,7 +224,7 @@ static void dest_release(struct dest *d)
 int dest_commit(struct dest *d, bool fsync)
 {
 	bool atomic = d->kind == DEST_TMPFILE || d->kind == DEST_TMPNAME;
-	int err = fsync ? sys_fsync(d->fd) : 0;
+	int err = fsync && !d->synced ? sys_fsync(d->fd) : 0;
 
 	if (err) {
 		util_error(err, "error writing %s", util_quote(d->path));

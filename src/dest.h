@@ -30,6 +30,7 @@ struct dest {
 	bool truncated;		/* an existing file emptied for the copy */
 	bool verbose;		/* -v: say "removed" for a file -f removed */
 	bool remove_failed;	/* dest_open failed removing it (-f): cp says "cannot remove" */
+	bool synced;		/* flushed already (--verify): dest_commit need not */
 	int slot;		/* in the inflight table */
 	char *tmp;		/* DEST_TMPFILE, DEST_TMPNAME: the name it goes by */
 };

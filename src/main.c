@@ -8,6 +8,7 @@
  *   cp.c            cp's rules for one operand: same file, overwrite, -n/-u/-i
  *   create.c        make a destination: data file, directory, symlink, special
  *   dest.c          a destination data file: open, put in place (--atomic), undo
+ *   verify.c        --verify: a copy read back from storage and compared
  *   inflight.c      files in flight, undone when a fatal signal comes
  *   backup.c        --backup, --suffix
  *   meta.c          -p, --preserve: times, owner, xattrs, mode

@@ -21,7 +21,7 @@ enum {
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
 	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
 	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT, OPT_ATOMIC,
-	OPT_FSYNC, OPT_JOBS, OPT_STATS_FILE, OPT_FILES_FROM, OPT_PROGRESS,
+	OPT_FSYNC, OPT_VERIFY, OPT_JOBS, OPT_STATS_FILE, OPT_FILES_FROM, OPT_PROGRESS,
 };
 
 static char *arg;
@@ -77,6 +77,7 @@ static const struct poptOption options[] = {
 	/* zcp's own: abbreviated only where no cp option matches (longopt.c). */
 	{ "atomic", 0, POPT_ARG_NONE, NULL, OPT_ATOMIC, longopt_own, NULL },
 	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, longopt_own, NULL },
+	{ "verify", 0, POPT_ARG_NONE, NULL, OPT_VERIFY, longopt_own, NULL },
 	{ "jobs", 0, POPT_ARG_STRING, &arg, OPT_JOBS, longopt_own, NULL },
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, longopt_own, NULL },
 	{ "explain", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_EXPLAIN, longopt_own, NULL },
@@ -174,6 +175,9 @@ static void usage(void)
 	      "                                 DEST keep the old data)\n"
 	      "      --fsync                  flush each file (and directory made) to storage\n"
 	      "                                 before reporting it done\n"
+	      "      --verify                 flush each file copied, read it back from storage\n"
+	      "                                 (not the page cache) and compare it with its\n"
+	      "                                 SOURCE: a difference is an error, its offset said\n"
 	      "      --jobs=N                 copy a tree's files with N workers (default:\n"
 	      "                                 $ZCP_JOBS, else one per CPU; 1 copies one file\n"
 	      "                                 at a time)\n"
@@ -451,6 +455,7 @@ static void opts_zcp(struct zcp_args *a, int c)
 	case OPT_METHOD: opts_method(o); break;
 	case OPT_ATOMIC: o->atomic = true; break;
 	case OPT_FSYNC: o->fsync = true; break;
+	case OPT_VERIFY: o->verify = true; break;
 	case OPT_JOBS: a->jobs = opts_jobs(arg, "--jobs"); break;
 	case OPT_EXPLAIN:
 		o->explain = true;

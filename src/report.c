@@ -291,7 +291,7 @@ int report_stats(bool json, int fd, const struct stats *s, const struct rusage *
 		for (int i = 0; i < WAY_COUNT; i++)
 			put(&b, "%s\"%s\":%llu", i ? "," : "", stats_way_name(i),
 			    (unsigned long long)s->bytes_way[i]);
-		put(&b, "}");
+		put(&b, "},\"bytes_verified\":%llu", (unsigned long long)s->bytes_verified);
 		put(&b, ",\"io_uring_sqes\":{");
 		first = true;
 		for (int i = 0; i < SU_COUNT; i++) {
@@ -320,6 +320,7 @@ int report_stats(bool json, int fd, const struct stats *s, const struct rusage *
 		    (unsigned long long)s->bytes_way[WAY_CLONED],
 		    (unsigned long long)s->bytes_way[WAY_KERNEL],
 		    (unsigned long long)s->bytes_way[WAY_USER]);
+		put(&b, "  bytes verified:        %llu\n", (unsigned long long)s->bytes_verified);
 		put(&b, "  system calls:          %llu\n", (unsigned long long)calls);
 		for (int i = 0; i < SC_COUNT; i++)
 			if (s->calls[i])

@@ -87,6 +87,13 @@ void stats_way(enum stats_way w, uint64_t bytes)
 		file_stats.bytes_way[w] += bytes;
 }
 
+void stats_verified(uint64_t bytes)
+{
+	stats_total.bytes_verified += bytes;
+	if (in_file)
+		file_stats.bytes_verified += bytes;
+}
+
 const char *stats_way_name(enum stats_way w)
 {
 	static const char *const names[WAY_COUNT] = { "cloned", "kernel", "user" };
@@ -138,6 +145,7 @@ void stats_add(struct stats *to, const struct stats *from)
 	to->bytes_memcpy += from->bytes_memcpy;
 	for (int i = 0; i < WAY_COUNT; i++)
 		to->bytes_way[i] += from->bytes_way[i];
+	to->bytes_verified += from->bytes_verified;
 	to->files += from->files;
 	to->model_kernel_copy_bytes += from->model_kernel_copy_bytes;
 }

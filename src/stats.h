@@ -11,7 +11,7 @@
 	X(pread64) X(pwrite64) X(lseek) X(copy_file_range) X(sendfile) \
 	X(splice) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) \
 	X(fcntl) X(pipe2) X(getdents64) X(mkdirat) X(mknodat) X(symlinkat) \
-	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(renameat2) X(fsync) X(fchmod) \
+	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(renameat2) X(fsync) X(fadvise64) X(fchmod) \
 	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \
 	X(fgetxattr) X(fsetxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) X(fremovexattr) X(faccessat2) \
 	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) \
@@ -47,6 +47,7 @@ struct stats {
 	uint64_t bytes_memcpy;	/* data copied by the CPU in user space */
 	uint64_t files;
 	uint64_t bytes_way[WAY_COUNT];	/* bytes_copied, by how they moved */
+	uint64_t bytes_verified;	/* --verify: copies read back and compared */
 	const char *method;	/* the method that copied the file (per file) */
 	/* Modelled per method: kernel CPU copies of the data, in bytes. */
 	uint64_t model_kernel_copy_bytes;
@@ -67,6 +68,8 @@ void stats_model_kernel_copies(uint64_t bytes);
 void stats_progress(uint64_t *files, uint64_t *bytes);
 /* A data file's bytes, copied by a method of this way. */
 void stats_way(enum stats_way w, uint64_t bytes);
+/* --verify: bytes of a copy read back from storage and compared. */
+void stats_verified(uint64_t bytes);
 const char *stats_way_name(enum stats_way w);
 
 void stats_file_begin(void);

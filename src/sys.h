@@ -232,6 +232,15 @@ static inline int sys_fsync(int fd)
 	return (int)sys_ret(SC_fsync, fsync(fd));
 }
 
+/* posix_fadvise returns the error, not -1 and errno. */
+static inline int sys_fadvise(int fd, off_t off, off_t len, int advice)
+{
+	int r = posix_fadvise(fd, off, len, advice);
+
+	stats_call(SC_fadvise64, -r);
+	return -r;
+}
+
 static inline int sys_fchmod(int fd, mode_t mode)
 {
 	return (int)sys_ret(SC_fchmod, fchmod(fd, mode));

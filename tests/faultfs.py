@@ -14,6 +14,9 @@ mounted); each line is a rule
                            copy is caught in flight); then it is served
     write enospc NAME N    a write past byte N stops at N, then ENOSPC
     write eio    NAME N    a write past byte N stops at N, then EIO
+    write corrupt NAME N   the byte at offset N reaches the backing file
+                           flipped (XOR 0xff), and the write reports
+                           success: storage that corrupts silently
 
     fsync eio    NAME 0    fsync fails with EIO (the data was written)
 
@@ -189,6 +192,10 @@ class FaultFS(Operations):
 
     def write(self, path, data, offset, fi):
         for action, n in self.rules("write", path):
+            if action == "corrupt" and offset <= n < offset + len(data):
+                flipped = bytearray(data)
+                flipped[n - offset] ^= 0xFF
+                data = bytes(flipped)
             if action in ERRORS and offset + len(data) > n:
                 if offset >= n:
                     raise FuseOSError(ERRORS[action])
