@@ -29,6 +29,7 @@
  *   bench.c         --bench: every method on one pair, alternated, medians
  *   report.c        --stats output, text and JSON; the SIGUSR1 line
  *   progress.c      --progress: a thread that draws the copy so far
+ *   tally.c         a tree's total for --progress, counted beside the copy
  *   stats.c         the counters; sys.h counts every system call
  *   util.c          messages in cp's words, quoting, paths
  */
@@ -361,27 +362,34 @@ static int main_files_from(struct cp_ctx *ctx, const struct zcp_args *a, const c
 	return ret;
 }
 
-/* --progress, with the totals when the operands tell them cheaply: all
- * regular files named on the command line (a tree or a list is not
- * counted ahead: copying starts at once). */
+/* --progress, with the totals: the regular files named on the command
+ * line at once, the trees counted by the progress thread as they are
+ * copied (a list is read as it goes: its total is not known). */
 static void main_progress(const struct zcp_args *a, int nsrc)
 {
 	int64_t bytes = 0, files = 0;
-	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0;
+	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0, nroots = 0;
+	const char **roots = util_xmalloc((size_t)nsrc * sizeof(*roots) + 1);
 	struct stat st;
 
 	for (int i = 0; i < nsrc && files >= 0; i++) {
-		if (strcmp(a->ops[i], "-") != 0 && sys_fstatat(AT_FDCWD, a->ops[i], &st, flags) == 0 &&
-		    S_ISREG(st.st_mode)) {
+		if (strcmp(a->ops[i], "-") == 0 || sys_fstatat(AT_FDCWD, a->ops[i], &st, flags) != 0)
+			files = -1;
+		else if (S_ISDIR(st.st_mode) && a->o.recursive)
+			roots[nroots++] = a->ops[i];
+		else if (S_ISREG(st.st_mode)) {
 			bytes += st.st_size;
 			files++;
-		} else {
+		} else
 			files = -1;
-		}
 	}
-	if (files < 0 || a->files_from)
+	if (files < 0 || a->files_from) {
 		bytes = files = -1;
-	progress_start((enum progress_mode)a->progress, bytes, files);
+		nroots = 0;
+	}
+	progress_start((enum progress_mode)a->progress, bytes, files,
+		       &(struct progress_trees){ .roots = roots, .n = nroots,
+						 .follow = a->o.deref == DEREF_ALWAYS });
 }
 
 int main(int argc, char **argv)

@@ -8,9 +8,11 @@
 #include "stats.h"
 #include "sync.h"
 #include "sys.h"
+#include "tally.h"
 #include "util.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <termios.h>
 #include <time.h>
 
@@ -19,6 +21,7 @@
 static struct {
 	enum progress_mode mode;
 	int64_t total_bytes, total_files;
+	const char **roots;	/* trees being counted (tally), NULL: none */
 	struct timespec t0;
 	atomic_uint stop;	/* 1: draw the last line and go */
 	atomic_uint gone;	/* 1: the thread is done, its stats in */
@@ -47,43 +50,76 @@ static void progress_size(char *buf, size_t n, double bytes)
 	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
 }
 
+/* The totals as far as they are known: *tb and *tf are -1 when they
+ * cannot be, *counting while the trees are still being counted (then
+ * they are the count so far). */
+static void progress_totals(int64_t *tb, int64_t *tf, bool *counting)
+{
+	int64_t b, f;
+	bool done = true;
+
+	*tb = prog.total_bytes;
+	*tf = prog.total_files;
+	if (prog.roots && *tb >= 0) {
+		tally_so_far(&b, &f, &done);
+		*tb = b < 0 ? -1 : *tb + b;
+		*tf = b < 0 ? -1 : *tf + f;
+	}
+	*counting = !done && *tb >= 0;
+}
+
+static int progress_json(char *line, size_t n, uint64_t bytes, uint64_t files, double rate,
+			 double t, bool last)
+{
+	char tb[24] = "null", tf[24] = "null";
+	int64_t b, f;
+	bool counting;
+
+	progress_totals(&b, &f, &counting);
+	if (b >= 0 && !counting) {
+		snprintf(tb, sizeof(tb), "%lld", (long long)b);
+		snprintf(tf, sizeof(tf), "%lld", (long long)f);
+	}
+	return snprintf(line, n,
+			"{\"bytes\":%llu,\"files\":%llu,\"total_bytes\":%s,\"total_files\":%s,"
+			"\"counting\":%s,\"bytes_per_second\":%.0f,\"elapsed\":%.3f,\"done\":%s}\n",
+			(unsigned long long)bytes, (unsigned long long)files, tb, tf,
+			counting ? "true" : "false", rate, t, last ? "true" : "false");
+}
+
 static int progress_line(char *line, size_t n, bool last)
 {
 	uint64_t files, bytes;
 	double t = progress_elapsed(), rate;
 	char done[32], total[32], speed[32], eta[32] = "";
+	int64_t tb, tf;
+	bool counting;
 
 	stats_progress(&files, &bytes);
 	rate = t > 0 ? (double)bytes / t : 0;
-	if (prog.mode == PROGRESS_JSON) {
-		char tb[24] = "null", tf[24] = "null";
-
-		if (prog.total_bytes >= 0)
-			snprintf(tb, sizeof(tb), "%lld", (long long)prog.total_bytes);
-		if (prog.total_files >= 0)
-			snprintf(tf, sizeof(tf), "%lld", (long long)prog.total_files);
-		return snprintf(line, n,
-				"{\"bytes\":%llu,\"files\":%llu,\"total_bytes\":%s,\"total_files\":%s,"
-				"\"bytes_per_second\":%.0f,\"elapsed\":%.3f,\"done\":%s}\n",
-				(unsigned long long)bytes, (unsigned long long)files, tb, tf, rate, t,
-				last ? "true" : "false");
-	}
+	if (prog.mode == PROGRESS_JSON)
+		return progress_json(line, n, bytes, files, rate, t, last);
 	progress_size(done, sizeof(done), (double)bytes);
 	progress_size(speed, sizeof(speed), rate);
-	if (prog.total_bytes < 0)
+	progress_totals(&tb, &tf, &counting);
+	if (tb < 0)
 		return snprintf(line, n, "\r%s: %s, %llu files, %s/s (total not counted)\033[K%s",
 				util_program, done, (unsigned long long)files, speed,
 				last ? "\n" : "");
-	progress_size(total, sizeof(total), (double)prog.total_bytes);
-	if (rate > 0 && !last && (uint64_t)prog.total_bytes > bytes) {
-		long s = (long)(((double)prog.total_bytes - (double)bytes) / rate);
+	progress_size(total, sizeof(total), (double)tb);
+	if (counting)
+		return snprintf(line, n, "\r%s: %s, %llu files, %s/s (counting the total: %s "
+				"in %lld files so far)\033[K%s",
+				util_program, done, (unsigned long long)files, speed, total,
+				(long long)tf, last ? "\n" : "");
+	if (rate > 0 && !last && (uint64_t)tb > bytes) {
+		long s = (long)(((double)tb - (double)bytes) / rate);
 		snprintf(eta, sizeof(eta), ", %ld:%02ld left", s / 60, s % 60);
 	}
 	return snprintf(line, n, "\r%s: %s of %s (%d%%), %llu of %lld files, %s/s%s\033[K%s",
 			util_program, done, total,
-			prog.total_bytes ? (int)(100.0 * (double)bytes / (double)prog.total_bytes) : 100,
-			(unsigned long long)files, (long long)prog.total_files, speed, eta,
-			last ? "\n" : "");
+			tb ? (int)(100.0 * (double)bytes / (double)tb) : 100,
+			(unsigned long long)files, (long long)tf, speed, eta, last ? "\n" : "");
 }
 
 static void progress_draw(bool last)
@@ -100,8 +136,19 @@ static void *progress_main(void *arg)
 	bool last;
 
 	(void)arg;
+	bool counted = prog.roots == NULL;
+
 	do {
-		sync_wait_for(&prog.stop, 0, PROGRESS_TICK_NS);
+		/* The trees are counted between two lines; then it sleeps. */
+		double begun = progress_elapsed();
+		long left = PROGRESS_TICK_NS;
+
+		if (!counted) {
+			counted = tally_step(PROGRESS_TICK_NS, &prog.stop);
+			left -= (long)((progress_elapsed() - begun) * 1e9);
+		}
+		if (counted && left > 0)
+			sync_wait_for(&prog.stop, 0, left);
 		last = atomic_load(&prog.stop) != 0;
 		progress_draw(last);
 	} while (!last);
@@ -112,19 +159,31 @@ static void *progress_main(void *arg)
 	return sync_thread_exit();
 }
 
-void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_files)
+void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_files,
+		    struct progress_trees *trees)
 {
 	struct termios tio;
 
-	if (mode == PROGRESS_OFF)
+	if (mode == PROGRESS_OFF ||
+	    (mode == PROGRESS_AUTO && sys_ioctl(STDERR_FILENO, TCGETS, (unsigned long)&tio) != 0)) {
+		free(trees->roots);	/* not a terminal: silent */
 		return;
-	if (mode == PROGRESS_AUTO && sys_ioctl(STDERR_FILENO, TCGETS, (unsigned long)&tio) != 0)
-		return;	/* not a terminal: silent */
+	}
 	prog.mode = mode;
 	prog.total_bytes = total_bytes;
 	prog.total_files = total_files;
+	if (trees->n > 0) {
+		prog.roots = trees->roots;
+		tally_begin(prog.roots, trees->n, trees->follow);
+	} else {
+		free(trees->roots);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &prog.t0);
 	prog.running = sync_thread(progress_main, NULL, SYNC_STACK) == 0;
+	if (!prog.running) {
+		free(prog.roots);
+		prog.roots = NULL;
+	}
 }
 
 void progress_stop(void)
@@ -137,4 +196,6 @@ void progress_stop(void)
 		sync_wait(&prog.gone, 0);
 	stats_add(&stats_total, &prog.stats);
 	prog.running = false;
+	free(prog.roots);
+	prog.roots = NULL;
 }

@@ -8,9 +8,19 @@
 
 enum progress_mode { PROGRESS_OFF, PROGRESS_AUTO, PROGRESS_ALWAYS, PROGRESS_JSON };
 
+/* The trees to count while they are copied; roots is malloc'd, and
+ * progress_start takes it (freed when no longer needed). */
+struct progress_trees {
+	const char **roots;
+	int n;
+	bool follow;	/* -L */
+};
+
 /* Start drawing (PROGRESS_AUTO: only when stderr is a terminal). The
- * totals, when known before the copy (-1: not counted). */
-void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_files);
+ * totals known before the copy (-1: none can be), to which the trees'
+ * are added once counted. */
+void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_files,
+		    struct progress_trees *trees);
 
 /* The last line, and the thread's counts added to this thread's. */
 void progress_stop(void);

@@ -53,7 +53,7 @@ PY
 	cmp a c
 }
 
-@test "--progress on a terminal (script's pseudo-terminal): the line is drawn, a tree's total said not counted" {
+@test "--progress on a terminal (script's pseudo-terminal): the line is drawn, a tree's total counted; a list's said not counted" {
 	command -v script >/dev/null || skip "script (util-linux) not installed"
 	mkrand a 100000
 	mkdir -p t/d
@@ -61,9 +61,41 @@ PY
 	script -qec "$ZCP --progress a b" /dev/null >out
 	grep -q "(100%), 1 of 1 files" out
 	script -qec "$ZCP --progress -r t u" /dev/null >out
+	grep -q "4.9 KiB of 4.9 KiB (100%), 1 of 1 files" out
+	echo t/d/f >list
+	mkdir v
+	script -qec "$ZCP --progress --files-from=list -t v" /dev/null >out
 	grep -q "4.9 KiB, 1 files, .*(total not counted)" out
 	cmp a b
 	diff -r t u
+	cmp t/d/f v/f
+}
+
+@test "--progress=json: a tree's total is counted beside the copy (null until done), then exact: files and bytes of its regular files, with the file operands'" {
+	mk_tree200 t
+	mkdir -p t/e/f/g
+	ln -s ../d1/f1 t/e/link
+	mkfifo t/e/fifo
+	mkrand one 12345
+	mkdir dest
+	"$ZCP" -r --progress=json one t dest 2>p.json
+	assert_equal "$(tree_snapshot dest/t)" "$(tree_snapshot t)"
+	local bytes
+	bytes=$(($(find t -type f -printf '%s+') 12345))
+	python3 - "$bytes" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open("p.json")]
+want = int(sys.argv[1])
+for l in lines:
+    assert isinstance(l["counting"], bool), l
+    if l["counting"]:
+        assert l["total_bytes"] is None and l["total_files"] is None, l
+    else:
+        assert (l["total_bytes"], l["total_files"]) == (want, 201), (l, want)
+last = lines[-1]
+assert last["done"] and not last["counting"], last
+assert (last["bytes"], last["files"]) == (want, 201), last
+PY
 }
 
 @test "--progress: its thread's calls are counted; strace agrees" {
