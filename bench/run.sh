@@ -14,8 +14,8 @@ fi
 ROUNDS=${ROUNDS:-9}
 SIZE_MB=${SIZE_MB:-1024}
 FILES=${FILES:-10000}
-ALL="large tree engine methods safety"
-# SECTIONS: which parts to run (default all): large, tree, engine, methods, safety.
+ALL="large tree engine methods safety bulk"
+# SECTIONS: which parts to run (default all): large, tree, engine, methods, safety, bulk.
 SECTIONS=${SECTIONS:-$ALL}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 stamp=$(date -u +%Y-%m-%dT%H%M)
@@ -112,7 +112,7 @@ echo "## one large file to a pipe"
 compare "zcp - | cat vs cat | cat" "$work/none" "$ZCP $big - | cat >/dev/null" "cat $big | cat >/dev/null"
 echo
 fi
-if want tree || want engine || want safety; then
+if want tree || want engine || want safety || want bulk; then
 mkdir -p "$tmpfs/tree"
 for ((d = 0; d < 100; d++)); do
 	mkdir "$tmpfs/tree/d$d"
@@ -141,6 +141,22 @@ compare "zcp -r vs zcp -r --atomic, tree tmpfs" "$tmpfs/t2" "$ZCP -r $tmpfs/tree
 compare "zcp vs zcp --fsync, large file ext4" "$work/o" "$ZCP $big $work/o" "$ZCP --fsync $big $work/o"
 compare "zcp -r vs zcp -r --fsync, tree tmpfs -> ext4" "$work/t2" "$ZCP -r $tmpfs/tree $work/t2" \
 	"$ZCP -r --fsync $tmpfs/tree $work/t2"
+echo
+fi
+if want bulk; then
+SECTION=bulk
+# What --progress costs (drawn to a file, as on a terminal: always), with
+# a tree's total counted beside the copy; and what --verify costs (it
+# reads every copy back: the price of knowing).
+echo "## the cost of --progress and --verify (other = zcp with the option)"
+compare "zcp -r vs zcp -r --progress, tree tmpfs" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" \
+	"$ZCP -r --progress=always $tmpfs/tree $tmpfs/t2 2>$work/progress.txt"
+compare "zcp vs zcp --progress, large file ext4" "$work/o" "$ZCP $big $work/o" \
+	"$ZCP --progress=always $big $work/o 2>$work/progress.txt"
+compare "zcp -r vs zcp -r --verify, tree tmpfs" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" \
+	"$ZCP -r --verify $tmpfs/tree $tmpfs/t2"
+compare "zcp vs zcp --verify, large file ext4" "$work/o" "$ZCP $big $work/o" \
+	"$ZCP --verify $big $work/o"
 echo
 fi
 if want methods; then

@@ -21,7 +21,7 @@
 struct tally_level {
 	int fd;
 	int pos, len;	/* the unread part of buf */
-	char buf[TALLY_BUF];
+	_Alignas(8) char buf[TALLY_BUF];	/* dirent64 records: 8-aligned */
 };
 
 static struct {
