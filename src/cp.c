@@ -18,8 +18,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* The identity of a source, kept for the files and directories we made. */
+/* The operands' files remembered at once (about 60 bytes each). */
+#define CP_OPERANDS_KEPT 65536
+
 struct cp_id {
 	dev_t dev;
 	ino_t ino;
@@ -29,6 +33,9 @@ void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->o = o;
+	/* The clock the kernel stamps inodes from: a file born after this
+	 * never has an earlier birth time. */
+	clock_gettime(CLOCK_REALTIME_COARSE, &ctx->started);
 }
 
 /* A hard-link group's first copy: pending while a worker makes it, then
@@ -95,6 +102,7 @@ void cp_ctx_free(struct cp_ctx *ctx)
 {
 	inomap_free(&ctx->links, cp_link_free);
 	inomap_free(&ctx->created, free);
+	inomap_free(&ctx->operands, free);
 }
 
 static bool same_inode(const struct stat *a, const struct stat *b)
@@ -127,10 +135,40 @@ static int cp_parent_stat(const struct cp_path *p, struct stat *st)
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src)
 {
 	struct cp_id *id = util_xmalloc(sizeof(*id));
+	struct inomap *m = S_ISDIR(dst->st_mode) ? &ctx->created : &ctx->operands;
 
+	/* Memory stays bounded whatever the length of a --files-from list. */
+	if (m == &ctx->operands && m->len >= CP_OPERANDS_KEPT) {
+		inomap_free(m, free);
+		ctx->operands_forgot = true;
+	}
 	*id = (struct cp_id){ .dev = src->st_dev, .ino = src->st_ino };
-	free(inomap_get(&ctx->created, dst->st_dev, dst->st_ino));
-	inomap_put(&ctx->created, dst->st_dev, dst->st_ino, id);
+	free(inomap_get(m, dst->st_dev, dst->st_ino));
+	inomap_put(m, dst->st_dev, dst->st_ino, id);
+}
+
+/* Did this run make the destination whose stat is st (the file at
+ * dirfd/name)? Its source's id, or NULL. A file forgotten from the map
+ * is known by its birth after the run began: the source it came from is
+ * not known then (a zero id, never a source's). */
+static const struct cp_id *cp_made(struct cp_ctx *ctx, const struct stat *st, int dirfd,
+				   const char *name)
+{
+	static const struct cp_id forgotten;
+	const struct cp_id *id = inomap_get(S_ISDIR(st->st_mode) ? &ctx->created : &ctx->operands,
+					    st->st_dev, st->st_ino);
+	struct statx stx;
+
+	if (id || !ctx->operands_forgot || S_ISDIR(st->st_mode))
+		return id;
+	if (sys_statx(dirfd, name, S_ISLNK(st->st_mode) ? AT_SYMLINK_NOFOLLOW : 0, STATX_BTIME, &stx) != 0 ||
+	    !(stx.stx_mask & STATX_BTIME) || stx.stx_ino != st->st_ino)
+		return NULL;	/* no birth time here: taken as not made by this run */
+	if (stx.stx_btime.tv_sec > ctx->started.tv_sec ||
+	    (stx.stx_btime.tv_sec == ctx->started.tv_sec &&
+	     (long)stx.stx_btime.tv_nsec >= ctx->started.tv_nsec))
+		return &forgotten;
+	return NULL;
 }
 
 /* Do two names denote one directory entry? (the same name in the same
@@ -554,7 +592,7 @@ static int cp_just_created(struct cp_ctx *ctx, const struct cp_path *src,
 		return -EEXIST;
 	}
 	if (cmdline && o->backup == BACKUP_OFF && S_ISLNK(dlst->st_mode) &&
-	    inomap_get(&ctx->created, dlst->st_dev, dlst->st_ino)) {
+	    cp_made(ctx, dlst, dst->dirfd, dst->name)) {
 		util_error(0, "will not copy %s through just-created symlink %s",
 			   util_quote(src->path), util_quote(dst->path));
 		return -EEXIST;
@@ -577,7 +615,7 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 	/* What this run made matters for operands and directories: the
 	 * walker's business, never a worker's (it writes the map). */
 	const struct cp_id *made = dst_known && (cmdline || !file)
-					   ? inomap_get(&ctx->created, dst_sb.st_dev, dst_sb.st_ino)
+					   ? cp_made(ctx, &dst_sb, dst->dirfd, dst->name)
 					   : NULL;
 	int err;
 

@@ -82,7 +82,13 @@ struct cp_ctx {
 	const struct cp_opts *o;
 	struct inomap links;	/* source (dev, ino) -> struct cp_link (cp.c) */
 	struct sync_lock links_lock;	/* the workers share links */
-	struct inomap created;	/* destination (dev, ino) -> source id */
+	struct inomap created;	/* directory made: destination (dev, ino) -> source id */
+	/* The files and symlinks made for operands, the same way; at most
+	 * CP_OPERANDS_KEPT, then forgotten (a list may have millions), and
+	 * told from others by their birth time (cp_made). */
+	struct inomap operands;
+	bool operands_forgot;
+	struct timespec started;	/* CLOCK_REALTIME_COARSE when the run began */
 	const char *top_src, *top_dst;
 	bool dir_mode;		/* SOURCE... DIRECTORY */
 	bool into_self;		/* this operand was found inside its copy: stop it */

@@ -69,9 +69,12 @@ static int dest_open_atomic(struct dest *d, const struct dest_how *how)
 		return fd;
 	for (int tries = 0; tries < 16; tries++) {
 		d->tmp = dest_tmp_name(d->name);
+		d->slot = inflight_creating(d->dirfd, d->tmp);
 		fd = sys_openat(d->dirfd, d->tmp, O_WRONLY | O_CREAT | O_EXCL, how->mode);
+		inflight_created(d->slot, fd);
 		if (fd >= 0)
 			break;
+		d->slot = -1;
 		free(d->tmp);
 		d->tmp = NULL;
 		if (fd != -EEXIST)
@@ -81,7 +84,6 @@ static int dest_open_atomic(struct dest *d, const struct dest_how *how)
 		return fd;
 	d->fd = fd;
 	d->kind = DEST_TMPNAME;
-	d->slot = inflight_add(d->dirfd, d->tmp, fd, INFLIGHT_UNLINK);
 	return 0;
 }
 
@@ -122,12 +124,15 @@ int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 		if (how->verbose)
 			util_out(UTIL_OUT, "removed %s\n", util_quote(path));
 	}
+	d->slot = inflight_creating(dirfd, name);
 	fd = sys_openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL, how->mode);
-	if (fd < 0)
+	inflight_created(d->slot, fd);
+	if (fd < 0) {
+		d->slot = -1;
 		return fd;
+	}
 	d->fd = fd;
 	d->kind = DEST_NEW;
-	d->slot = inflight_add(dirfd, name, fd, INFLIGHT_UNLINK);
 	return 0;
 }
 

@@ -9,11 +9,14 @@
  * again, so the shell sees zcp die of it (128+n).
  *
  * A slot is published by a single store of its state after its fields are
- * written: the handler never sees half a slot. Between the openat that
- * creates a file and inflight_add there are a few instructions in which a
- * signal leaves an empty file: closing that window would cost two
- * sigprocmask calls per file, and an empty file cannot pass for a copy of
- * a non-empty one.
+ * written: the handler never sees half a slot. A file is recorded before
+ * the openat that creates it (inflight_creating), so no window is left in
+ * which a signal finds it made and unrecorded: a signal that comes while
+ * this thread is creating it (before the call, in it, or on its return)
+ * removes the name if it is there, which O_EXCL made ours; one handled in
+ * another thread first marks the run dying (no file is begun after that)
+ * and waits for the files being created to be recorded, then removes
+ * them. No system call per file is added: the signals are not blocked.
  */
 #include "inflight.h"
 #include "sys.h"
@@ -21,30 +24,62 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <time.h>
+#include <unistd.h>
 
 #define INFLIGHT_MAX 64
 
 /* Workers claim slots side by side; the handler reads them from any
  * thread. Lock-free atomics are safe in a signal handler. */
 #define SLOT_CLAIMED (-1)
+#define SLOT_CREATING (-2)	/* the name is being made with O_EXCL: there or not yet */
+/* How long the handler waits for another thread's file being created
+ * to be recorded (an openat on a hung file system is given up on). */
+#define INFLIGHT_WAIT_MS 2000
 
 struct inflight_slot {
-	atomic_int state;	/* 0: free, SLOT_CLAIMED, else enum inflight_undo + 1 */
+	atomic_int state;	/* 0: free, SLOT_CLAIMED, SLOT_CREATING, else enum inflight_undo + 1 */
 	int dirfd;
 	const char *name;
 	int fd;
+	const void *owner;	/* the thread that fills it (&inflight_self) */
 };
 
 static struct inflight_slot slots[INFLIGHT_MAX];
+static _Thread_local char inflight_self;	/* its address names the thread */
+static atomic_int dying;	/* a fatal signal is being handled: begin no file */
 static const int fatal[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 static atomic_int installed;	/* 0, 1 installing, 2 done */
 
+/* A slot's state once no other thread is between two of its stores:
+ * another thread's file being created is waited for, this thread's own
+ * cannot be (the handler interrupted it). */
+static int inflight_settled(struct inflight_slot *s)
+{
+	struct timespec ms = { .tv_nsec = 1000000 };
+	int st = atomic_load(&s->state);
+
+	for (int w = 0; w < INFLIGHT_WAIT_MS && (st == SLOT_CREATING || st == SLOT_CLAIMED) &&
+			s->owner != &inflight_self; w++) {
+		nanosleep(&ms, NULL);
+		st = atomic_load(&s->state);
+	}
+	return st;
+}
+
 static void inflight_handler(int sig)
 {
+	atomic_store(&dying, 1);
 	for (int i = 0; i < INFLIGHT_MAX; i++) {
 		struct inflight_slot *s = &slots[i];
+		int st = inflight_settled(s);
 
-		switch (atomic_load(&s->state) - 1) {
+		if (st == SLOT_CREATING) {
+			/* Made by this openat if it is there (O_EXCL), or not made. */
+			unlinkat(s->dirfd, s->name, 0);
+			st = 0;
+		}
+		switch (st - 1) {
 		case INFLIGHT_UNLINK:
 			unlinkat(s->dirfd, s->name, 0);
 			break;
@@ -95,7 +130,8 @@ void inflight_init(void)
 		sys_sched_yield();
 }
 
-int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo)
+/* Claim a slot and fill it; state its first published state. */
+static int inflight_claim(int dirfd, const char *name, int fd, int state)
 {
 	inflight_init();
 	for (int i = 0; i < INFLIGHT_MAX; i++) {
@@ -107,10 +143,42 @@ int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo)
 		s->dirfd = dirfd;
 		s->name = name;
 		s->fd = fd;
-		atomic_store(&s->state, (int)undo + 1);
+		s->owner = &inflight_self;
+		atomic_store(&s->state, state);
 		return i;
 	}
 	return -1;	/* more files in flight than slots: not undone on a signal */
+}
+
+int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo)
+{
+	return inflight_claim(dirfd, name, fd, (int)undo + 1);
+}
+
+int inflight_creating(int dirfd, const char *name)
+{
+	int slot = inflight_claim(dirfd, name, -1, SLOT_CREATING);
+
+	/* After the store above: a handler either sees this slot and waits
+	 * for it, or has said dying before, and this file is not begun. */
+	if (atomic_load(&dying)) {
+		inflight_del(slot);
+		for (;;)
+			pause();	/* the signal's default action ends the process */
+	}
+	return slot;
+}
+
+void inflight_created(int slot, int fd)
+{
+	if (slot < 0)
+		return;
+	if (fd < 0) {
+		inflight_del(slot);
+		return;
+	}
+	slots[slot].fd = fd;
+	atomic_store(&slots[slot].state, (int)INFLIGHT_UNLINK + 1);
 }
 
 void inflight_set(int slot, enum inflight_undo undo)

@@ -15,6 +15,11 @@ enum inflight_undo {
  * caller until inflight_del); returns a slot for inflight_set/_del. */
 int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo);
 void inflight_set(int slot, enum inflight_undo undo);
+/* A file about to be made with O_CREAT | O_EXCL as dirfd/name: recorded
+ * before the openat, so a signal at any point removes it; then
+ * inflight_created with the openat's result (a failure frees the slot). */
+int inflight_creating(int dirfd, const char *name);
+void inflight_created(int slot, int fd);
 void inflight_del(int slot);
 /* Install the handlers (before threads start; inflight_add does it too). */
 void inflight_init(void);

@@ -7,7 +7,7 @@
 
 /* One entry per system call zcp makes itself, named as strace names them. */
 #define STATS_CALLS(X) \
-	X(openat) X(newfstatat) X(statfs) X(fstatfs) X(close) X(read) X(write) \
+	X(openat) X(newfstatat) X(statx) X(statfs) X(fstatfs) X(close) X(read) X(write) \
 	X(pread64) X(pwrite64) X(lseek) X(copy_file_range) X(sendfile) \
 	X(splice) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) \
 	X(fcntl) X(pipe2) X(getdents64) X(mkdirat) X(mknodat) X(symlinkat) \

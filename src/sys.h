@@ -227,6 +227,12 @@ static inline int sys_poll(struct pollfd *fds, nfds_t n, int timeout)
 	return (int)sys_ret(SC_poll, poll(fds, n, timeout));
 }
 
+static inline int sys_statx(int dirfd, const char *name, int flags, unsigned mask,
+			    struct statx *stx)
+{
+	return (int)sys_ret(SC_statx, statx(dirfd, name, flags, mask, stx));
+}
+
 static inline int sys_fsync(int fd)
 {
 	return (int)sys_ret(SC_fsync, fsync(fd));

@@ -172,3 +172,48 @@ against_cp() {
 	strace_agrees trace.txt s.json
 	[ "$(jq .measured.syscalls.read s.json)" -ge 2 ]
 }
+
+@test "a 200,000-entry list: what the run made for its operands is bounded in memory (not a record an entry)" {
+	need_plain_build
+	# 200,000 copies take a page each: 800 MiB.
+	mount_tmpfs "$T/m" 1g
+	mkdir m/s m/d
+	echo data >m/s/f
+	# Names are cheap as hard links; each entry is a file of its own to copy.
+	python3 -c '
+import os
+for i in range(200000):
+    os.link("m/s/f", "m/s/l%d" % i)'
+	(cd m && find s -name 'l*' -print0) >list
+	(cd m && /usr/bin/time -f %M -o ../rss "$ZCP" -0 --files-from=../list -t d)
+	[ "$(ls m/d | wc -l)" -eq 200000 ]
+	cmp m/s/f m/d/l199999
+	# 200 bytes an entry would be 40 MiB here.
+	[ "$(cat rss)" -le 24576 ] || fail "peak RSS $(cat rss) KiB"
+}
+
+@test "past the operands zcp remembers, a name this run made is still not overwritten (birth time), and one made before the run still is" {
+	mount_tmpfs "$T/m" 1g
+	mkdir m/a m/b m/many m/d
+	echo first >m/a/x
+	echo second >m/b/x
+	echo old >m/d/pre
+	echo new >m/many/pre
+	python3 -c '
+for i in range(70000):
+    open("m/many/f%d" % i, "w").close()'
+	# a/x first, then more operands than are remembered, then b/x
+	# (the same destination name) and many/pre (an older destination).
+	{
+		printf 'a/x\0'
+		(cd m && find many -name 'f*' -print0)
+		printf 'b/x\0many/pre\0'
+	} >list
+	cd m
+	run "$ZCP" -0 --files-from=../list -t d
+	assert_failure 1
+	assert_output "zcp: will not overwrite just-created 'd/x' with 'b/x'"
+	[ "$(cat d/x)" = first ]
+	[ "$(cat d/pre)" = new ]
+	[ "$(ls d | wc -l)" -eq 70002 ]
+}
