@@ -39,6 +39,23 @@ const struct copy_method *method_find(const char *name)
 	return NULL;
 }
 
+#define METHOD_WATCHED_CALL ((size_t)64 << 20)
+
+/* Set before the copy's threads start, read only after. */
+static bool method_watch;
+
+void method_watched(void)
+{
+	method_watch = true;
+}
+
+size_t method_call_size(int64_t len, size_t max)
+{
+	if (method_watch && max > METHOD_WATCHED_CALL)
+		max = METHOD_WATCHED_CALL;
+	return len >= 0 && (uint64_t)len < max ? (size_t)len : max;
+}
+
 void method_kernel_moved(struct copy_job *job, uint64_t n)
 {
 	stats_bytes(n, 0, 0);

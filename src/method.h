@@ -59,6 +59,12 @@ const struct copy_method *method_find(const char *name);
 /* n bytes went from source to destination inside the kernel in one call:
  * taken, written, and counted as copied, none across the boundary. */
 void method_kernel_moved(struct copy_job *job, uint64_t n);
+/* How much one call that moves len bytes in the kernel (-1: to the end)
+ * should ask for, at most max: while a progress line is drawn, no more
+ * than 64 MiB, so that a large file is seen going, not done at once. */
+size_t method_call_size(int64_t len, size_t max);
+/* A progress line is drawn (progress_start): calls are sized for it. */
+void method_watched(void);
 /* Wait until a non-blocking end (an inherited O_NONBLOCK pipe) is ready:
  * POLLIN to read, POLLOUT to write. 0 or -errno. */
 int method_wait(int fd, short events);

@@ -5,6 +5,7 @@
  * futex sleeps, the writes) are counted in its own stats, added to the
  * run's when it stops. */
 #include "progress.h"
+#include "method.h"
 #include "stats.h"
 #include "sync.h"
 #include "sys.h"
@@ -170,6 +171,7 @@ void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_
 		return;
 	}
 	prog.mode = mode;
+	method_watched();	/* a large file is seen going, 64 MiB a call */
 	prog.total_bytes = total_bytes;
 	prog.total_files = total_files;
 	if (trees->n > 0) {

@@ -112,3 +112,17 @@ PY
 	assert_failure 1
 	assert_line --regexp "^zcp: invalid argument .sometimes. for .--progress.$"
 }
+
+@test "--progress: a large file moved in the kernel goes 64 MiB a call, so the line moves; without it, one call" {
+	mkrand big $((256 << 20))
+	run "$ZCP" --method=copy_range --stats=json big b1
+	assert_success
+	[ "$(jq .measured.syscalls.copy_file_range <<<"$output")" -le 2 ]
+	"$ZCP" --method=copy_range --progress=always --stats=json big b2 >s.json 2>/dev/null
+	[ "$(jq .measured.syscalls.copy_file_range s.json)" -ge 4 ]
+	"$ZCP" --method=sendfile --progress=always --stats=json big b3 >s3.json 2>/dev/null
+	[ "$(jq .measured.syscalls.sendfile s3.json)" -ge 4 ]
+	cmp big b1
+	cmp big b2
+	cmp big b3
+}
