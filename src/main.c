@@ -297,15 +297,46 @@ static int main_into_one(struct cp_ctx *ctx, const char *src, const char *target
 
 /* --stats-file's file, opened before any copy: a path that cannot be
  * written fails the run before it starts. The fd, or -1 after the error. */
-static int main_stats_open(const char *path)
+/* Is the file open on fd one of the operands (a SOURCE or DEST)? */
+static bool main_is_operand(const struct zcp_args *a, int fd)
 {
-	int fd = sys_openat(AT_FDCWD, path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY,
-			    0666);
+	struct stat st, op;
 
+	if (sys_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	for (int i = 0; i < a->nops; i++)
+		if (strcmp(a->ops[i], "-") != 0 && sys_fstatat(AT_FDCWD, a->ops[i], &op, 0) == 0 &&
+		    op.st_dev == st.st_dev && op.st_ino == st.st_ino)
+			return true;
+	return false;
+}
+
+/* The --stats-file, made or emptied; never a file to copy or copied to
+ * (emptied, it would lose a source; written, it would mix the report in
+ * the copy). */
+static int main_stats_open(const struct zcp_args *a)
+{
+	const char *path = a->stats_file;
+	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
+	int fd = sys_openat(AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0666);
+	bool made = fd >= 0;
+
+	if (fd == -EEXIST)
+		fd = sys_openat(AT_FDCWD, path, flags, 0);
 	if (fd < 0) {
 		util_error(fd, "cannot create statistics file %s", util_quote(path));
 		return -1;
 	}
+	if (main_is_operand(a, fd)) {
+		util_error(0, "statistics file %s is also a file to copy or copied to",
+			   util_quote(path));
+		if (made)
+			sys_unlinkat(AT_FDCWD, path, 0);
+		sys_close(fd);
+		return -1;
+	}
+	if (!made)
+		sys_ftruncate(fd, 0);	/* (a pipe or a device cannot be, nor need be) */
 	return fd;
 }
 
@@ -416,7 +447,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (a.bench)
 		return bench_operands(&ctx, &a, target, nsrc);
-	if (a.stats_file && (stats_fd = main_stats_open(a.stats_file)) < 0)
+	if (a.stats_file && (stats_fd = main_stats_open(&a)) < 0)
 		return 1;
 	if (stats_fd >= 0 && !a.stats_json)
 		report_stream(stats_fd);

@@ -179,3 +179,22 @@ PY
 	cmp a out
 	grep -q "zcp stats (measured)" err
 }
+
+@test "--stats-file naming a SOURCE or DEST is refused before anything is written: the source is not emptied, no destination made" {
+	echo hello >a
+	run "$ZCP" a --stats-file=a c
+	assert_failure 1
+	assert_output "zcp: statistics file 'a' is also a file to copy or copied to"
+	[ "$(cat a)" = hello ]
+	assert_not_exist c
+	run "$ZCP" a b --stats-file=b
+	assert_failure 1
+	assert_output "zcp: statistics file 'b' is also a file to copy or copied to"
+	assert_not_exist b
+	# Another file is emptied and written whole.
+	echo "an older and longer report than the new one will be, by far" >s.json
+	run "$ZCP" a b --stats-file=s.json
+	assert_success
+	[ "$(jq .measured.files s.json)" -eq 1 ]
+	cmp a b
+}
