@@ -515,8 +515,15 @@ static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const st
 	if (fd == -ELOOP)
 		return 1;
 	if (fd < 0) {
-		if (fd == -ENOENT)	/* gone since the listing: what cp's lstat would say */
-			util_error(fd, "cannot stat %s", util_quote(src->path));
+		/* Where cp's lstat would have stopped: the entry gone since the
+		 * listing, or in a directory that can be read, not searched. */
+		int serr = fd == -ENOENT ? fd
+			   : fd == -EACCES ? sys_fstatat(src->dirfd, src->name, &sst,
+							 AT_SYMLINK_NOFOLLOW)
+					   : 0;
+
+		if (serr)
+			util_error(serr, "cannot stat %s", util_quote(src->path));
 		else
 			cp_open_failed(o, src, dst, fd);
 		err = fd;

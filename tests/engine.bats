@@ -115,6 +115,26 @@ EOF
 	done
 }
 
+@test "a directory that can be read and not searched, in the middle: cp's 'cannot stat' for its entries, no -v line for them; workers or not" {
+	need_root
+	command -v setpriv >/dev/null || skip "setpriv not installed"
+	mk_wide src 4 5
+	chmod -R a+rX src
+	chmod 444 "$(find src -type d -name d2)"
+	mkdir out && chown nobody out && chmod 755 . src
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	run as_nobody cp -rv src out/c
+	[ "$status" -eq 1 ]
+	cout=$output
+	[ "$(grep -c 'cannot stat' <<<"$cout")" -eq 5 ]
+	for j in 1 2 8; do
+		run as_nobody "$ZCP" -rv --jobs=$j src out/z$j
+		[ "$status" -eq 1 ]
+		diff <(sed "s#out/c#out/X#g" <<<"$cout") <(sed -e "s#out/z$j#out/X#g" -e 's/^zcp:/cp:/' <<<"$output")
+		diff <(cd out/c && find . | sort) <(cd out/z$j && find . | sort)
+	done
+}
+
 @test "a full file system mid-tree: exit 1, each failure said, no half file left" {
 	mount_tmpfs "$T/full" 2m
 	mk_wide src 8 100
