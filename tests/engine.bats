@@ -93,6 +93,26 @@ EOF
 	[ "$(jq length j8)" -eq 3000 ]
 }
 
+# nobody_like_cp FLAG: as nobody, cp FLAG src out/c (CP_OUT: its output),
+# then zcp FLAG with 1, 2 and 8 workers: exit 1, the same messages in the
+# same order, the same tree.
+nobody_like_cp() {
+	local j
+	mkdir out && chown nobody out && chmod 755 . src
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	run as_nobody cp "$1" src out/c
+	[ "$status" -eq 1 ]
+	CP_OUT=$output
+	for j in 1 2 8; do
+		run as_nobody "$ZCP" "$1" --jobs=$j src out/z$j
+		[ "$status" -eq 1 ]
+		diff <(sed "s#out/c#out/X#g" <<<"$CP_OUT") \
+			<(sed -e "s#out/z$j#out/X#g" -e 's/^zcp:/cp:/' <<<"$output")
+		diff <(cd out/c && find . | sort) <(cd out/z$j && find . | sort)
+		diff -r out/c out/z$j
+	done
+}
+
 @test "unreadable files in the middle: each reported once, in walk order, as cp does; the rest copied" {
 	need_root
 	command -v setpriv >/dev/null || skip "setpriv not installed"
@@ -100,19 +120,8 @@ EOF
 	chmod -R a+rX src
 	find src -name f3 -o -name f17 -path '*d5*' | while read -r f; do chmod 000 "$f"; done
 	[ "$(find src -perm 000 | wc -l)" -eq 11 ]
-	mkdir out && chown nobody out && chmod 755 . src
-	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-	run as_nobody cp -r src out/c
-	[ "$status" -eq 1 ]
-	cerr=$output
-	[ "$(grep -c 'Permission denied' <<<"$cerr")" -eq 11 ]
-	for j in 1 2 8; do
-		run as_nobody "$ZCP" -r --jobs=$j src out/z$j
-		[ "$status" -eq 1 ]
-		diff <(sed "s#out/c/#out/X/#" <<<"$cerr") <(sed -e "s#out/z$j/#out/X/#" -e 's/^zcp:/cp:/' <<<"$output")
-		diff <(cd out/c && find . | sort) <(cd out/z$j && find . | sort)
-		diff -r out/c out/z$j
-	done
+	nobody_like_cp -r
+	[ "$(grep -c 'Permission denied' <<<"$CP_OUT")" -eq 11 ]
 }
 
 @test "a directory that can be read and not searched, in the middle: cp's 'cannot stat' for its entries, no -v line for them; workers or not" {
@@ -121,18 +130,8 @@ EOF
 	mk_wide src 4 5
 	chmod -R a+rX src
 	chmod 444 "$(find src -type d -name d2)"
-	mkdir out && chown nobody out && chmod 755 . src
-	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
-	run as_nobody cp -rv src out/c
-	[ "$status" -eq 1 ]
-	cout=$output
-	[ "$(grep -c 'cannot stat' <<<"$cout")" -eq 5 ]
-	for j in 1 2 8; do
-		run as_nobody "$ZCP" -rv --jobs=$j src out/z$j
-		[ "$status" -eq 1 ]
-		diff <(sed "s#out/c#out/X#g" <<<"$cout") <(sed -e "s#out/z$j#out/X#g" -e 's/^zcp:/cp:/' <<<"$output")
-		diff <(cd out/c && find . | sort) <(cd out/z$j && find . | sort)
-	done
+	nobody_like_cp -rv
+	[ "$(grep -c 'cannot stat' <<<"$CP_OUT")" -eq 5 ]
 }
 
 @test "a full file system mid-tree: exit 1, each failure said, no half file left" {
