@@ -75,7 +75,10 @@ static void inflight_handler(int sig)
 		int st = inflight_settled(s);
 
 		if (st == SLOT_CREATING) {
-			/* Made by this openat if it is there (O_EXCL), or not made. */
+			/* This thread's openat, done or not begun: the name was
+			 * absent when zcp looked, so if it is there, O_EXCL made
+			 * it ours (unless another process made the same name in
+			 * the microseconds between the look and the openat). */
 			unlinkat(s->dirfd, s->name, 0);
 			st = 0;
 		}
