@@ -235,10 +235,12 @@ const char *util_quote(const char *name)
 	const unsigned char *s;
 	char *out = bufs[next++ % 4], *p = out, *end = out + sizeof(bufs[0]) - 16;
 	bool utf8 = util_utf8(), squote = false, dquote_ok = true, in_esc = false;
+	bool ends_esc = false;
 	size_t n;
 
 	for (s = (const unsigned char *)name; *s; s += n ? n : 1) {
 		n = quote_printable(s, utf8);
+		ends_esc = n == 0;
 		if (n == 0 || strchr("\"$`\\!", *s))
 			dquote_ok = false;
 		else if (*s == '\'')
@@ -249,11 +251,17 @@ const char *util_quote(const char *name)
 		return out;
 	}
 	*p++ = '\'';
+	/* cp's quirk, kept for byte-equal messages: a name with a single quote
+	 * that ends in an escape run is quoted a second time with the end's
+	 * state, so an empty '' comes before its first printable character
+	 * ('''it'\''s'$'\001'). Where cp then also drops the $ of a first
+	 * escape, zcp does not: that would name another file. */
+	in_esc = squote && ends_esc;
 	for (s = (const unsigned char *)name; *s && p < end; s += n ? n : 1) {
 		n = quote_printable(s, utf8);
 		if (n == 0) {
 			const char *letter = strchr("\a\b\f\n\r\t\v", *s);
-			if (!in_esc)
+			if (!in_esc || s == (const unsigned char *)name)
 				p += sprintf(p, "'$'");
 			in_esc = true;
 			if (letter && *s)

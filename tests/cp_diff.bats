@@ -710,6 +710,25 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 	oracle_failed "cannot stat"
 }
 
+@test "names with a single quote that end in an escape run (cp begins them with '')" {
+	both --locale C fx_basic -v a $'it\'s\001' $'\'x\n' $'a\'b\001c' $'a\'b\001c\'' e
+	oracle_failed "cannot stat"
+	grep -qF "'''it'\\''s'\$'\\001'" "$T/z.err"
+}
+
+@test "every quoted name is a shell word for that name (cp drops a \$ where the first byte is an escape)" {
+	local n q back
+	cd "$T"
+	for n in $'\001\'\001' $'\ta\'\n' $'it\'s\001' $'a\'b\001c' $'\303\251\'\001' "it's" $'x\177'; do
+		run env LC_ALL=C "$ZCP" "$n" x
+		[ "$status" -eq 1 ]
+		q=${output#"zcp: cannot stat "}
+		q=${q%": No such file or directory"}
+		eval "back=$q"
+		[ "$back" = "$n" ] || { echo "$q is not $n"; return 1; }
+	done
+}
+
 @test "ownership is kept with -p and -a, not without" {
 	both 'fx_basic; chown 1234:5678 a d/x; chown 42:43 d' -p a e
 	[ "$(stat -c %u "$T/c/e/a")" = 1234 ]
