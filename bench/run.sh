@@ -44,6 +44,17 @@ time_cmd() {
 
 median() { sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 
+# compare_report LABEL: the medians of the rounds in ratios, tas and tbs
+# (the caller's locals), printed and kept for the chart.
+compare_report() {
+	local ratio
+	ratio=$(printf '%s\n' "${ratios[@]}" | median)
+	printf '%-44s zcp %7.3fs  other %7.3fs  other/zcp median %5.2fx\n' "$1" \
+		"$(printf '%s\n' "${tas[@]}" | median)" "$(printf '%s\n' "${tbs[@]}" | median)" \
+		"$ratio"
+	printf '%s: %s\t%s\n' "$SECTION" "$1" "$ratio" >>"$work/ratios.tsv"
+}
+
 # compare LABEL DST_TO_REMOVE "ZCP CMD" "OTHER CMD": median of other/zcp.
 compare() {
 	local label=$1 dst=$2 a=$3 b=$4 i ta tb
@@ -56,14 +67,30 @@ compare() {
 		ratios+=("$(echo "$tb / $ta" | bc -l)")
 		tas+=("$ta"); tbs+=("$tb")
 	done
-	local ratio
-	ratio=$(printf '%s\n' "${ratios[@]}" | median)
-	printf '%-44s zcp %7.3fs  other %7.3fs  other/zcp median %5.2fx\n' "$label" \
-		"$(printf '%s\n' "${tas[@]}" | median)" "$(printf '%s\n' "${tbs[@]}" | median)" \
-		"$ratio"
-	printf '%s: %s\t%s\n' "$SECTION" "$label" "$ratio" >>"$work/ratios.tsv"
+	compare_report "$label"
 }
 SECTION=
+
+# compare_fresh LABEL DIR "ZCP CMD" "OTHER CMD": as compare, but each run
+# copies to a new name, $DST, under DIR, and nothing is removed until the
+# end: on ext4, a run that follows the removal of the last copy spends its
+# time in the inode allocator stepping over the inodes just freed
+# (recently_deleted), which measures the removal, not the copy.
+compare_fresh() {
+	local label=$1 dir=$2 a=$3 b=$4 i ta tb
+	local ratios=() tas=() tbs=()
+	mkdir -p "$dir"
+	for ((i = 0; i < ROUNDS; i++)); do
+		sync
+		ta=$(DST=$dir/a$i time_cmd bash -c "$a")
+		sync
+		tb=$(DST=$dir/b$i time_cmd bash -c "$b")
+		ratios+=("$(echo "$tb / $ta" | bc -l)")
+		tas+=("$ta"); tbs+=("$tb")
+	done
+	rm -rf "$dir"
+	compare_report "$label"
+}
 
 # calls_per_file LABEL FILES DST CMD...: system calls per file, from
 # strace -f -c, outside the timed runs.
