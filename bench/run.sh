@@ -14,8 +14,9 @@ fi
 ROUNDS=${ROUNDS:-9}
 SIZE_MB=${SIZE_MB:-1024}
 FILES=${FILES:-10000}
-ALL="large tree engine methods safety bulk"
-# SECTIONS: which parts to run (default all): large, tree, engine, methods, safety, bulk.
+ALL="large tree engine methods safety bulk uring"
+# SECTIONS: which parts to run (default all): large, tree, engine, methods, safety, bulk,
+# uring.
 SECTIONS=${SECTIONS:-$ALL}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 stamp=$(date -u +%Y-%m-%dT%H%M)
@@ -139,7 +140,7 @@ echo "## one large file to a pipe"
 compare "zcp - | cat vs cat | cat" "$work/none" "$ZCP $big - | cat >/dev/null" "cat $big | cat >/dev/null"
 echo
 fi
-if want tree || want engine || want safety || want bulk; then
+if want tree || want engine || want safety || want bulk || want uring; then
 mkdir -p "$tmpfs/tree"
 for ((d = 0; d < 100; d++)); do
 	mkdir "$tmpfs/tree/d$d"
@@ -168,6 +169,24 @@ compare "zcp -r vs zcp -r --atomic, tree tmpfs" "$tmpfs/t2" "$ZCP -r $tmpfs/tree
 compare "zcp vs zcp --fsync, large file ext4" "$work/o" "$ZCP $big $work/o" "$ZCP --fsync $big $work/o"
 compare "zcp -r vs zcp -r --fsync, tree tmpfs -> ext4" "$work/t2" "$ZCP -r $tmpfs/tree $work/t2" \
 	"$ZCP -r --fsync $tmpfs/tree $work/t2"
+echo
+fi
+if want uring; then
+SECTION=uring
+# Would io_uring pay in the executor? bench/uring_batch.c copies the tree
+# with zcp's six calls a file, or in io_uring batches of 32 files (two
+# submissions a batch), with one thread and two.
+gcc -std=gnu17 -O2 -Wall -Wextra -Werror -pthread -o "$work/uring_batch" bench/uring_batch.c -luring
+ub=$work/uring_batch
+echo "## io_uring batches against plain calls, $FILES files of 4 KiB, tmpfs"
+echo "## (here \"zcp\" is the plain loop, \"other\" the io_uring one: < 1: io_uring faster)"
+compare "plain vs io_uring, 1 thread" "$tmpfs/t2" "$ub plain $tmpfs/tree $tmpfs/t2 1" \
+	"$ub uring $tmpfs/tree $tmpfs/t2 1"
+compare "plain vs io_uring, 2 threads" "$tmpfs/t2" "$ub plain $tmpfs/tree $tmpfs/t2 2" \
+	"$ub uring $tmpfs/tree $tmpfs/t2 2"
+compare "zcp -r vs io_uring, 2 threads" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" \
+	"$ub uring $tmpfs/tree $tmpfs/t2 2"
+compare "zcp -r vs cp -r" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" "cp -r $tmpfs/tree $tmpfs/t2"
 echo
 fi
 if want bulk; then
