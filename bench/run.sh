@@ -175,7 +175,8 @@ if want uring; then
 SECTION=uring
 # Would io_uring pay in the executor? bench/uring_batch.c copies the tree
 # with zcp's six calls a file, or in io_uring batches of 32 files (two
-# submissions a batch), with one thread and two.
+# submissions a batch), with one thread and two; and the six calls with
+# only the two closes batched (16 files an io_uring_enter).
 gcc -std=gnu17 -O2 -Wall -Wextra -Werror -pthread -o "$work/uring_batch" bench/uring_batch.c -luring
 ub=$work/uring_batch
 echo "## io_uring batches against plain calls, $FILES files of 4 KiB, tmpfs"
@@ -184,6 +185,8 @@ compare "plain vs io_uring, 1 thread" "$tmpfs/t2" "$ub plain $tmpfs/tree $tmpfs/
 	"$ub uring $tmpfs/tree $tmpfs/t2 1"
 compare "plain vs io_uring, 2 threads" "$tmpfs/t2" "$ub plain $tmpfs/tree $tmpfs/t2 2" \
 	"$ub uring $tmpfs/tree $tmpfs/t2 2"
+compare "plain vs closes batched, 2 threads" "$tmpfs/t2" "$ub plain $tmpfs/tree $tmpfs/t2 2" \
+	"$ub closes $tmpfs/tree $tmpfs/t2 2"
 compare "zcp -r vs io_uring, 2 threads" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" \
 	"$ub uring $tmpfs/tree $tmpfs/t2 2"
 compare "zcp -r vs cp -r" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" "cp -r $tmpfs/tree $tmpfs/t2"

@@ -5,6 +5,8 @@
  *
  *   plain  per file: openat, fstat, openat O_CREAT|O_EXCL,
  *          copy_file_range, close, close: zcp's six calls
+ *   closes the same, but the two closes go to io_uring
+ *          (IORING_OP_CLOSE), submitted CLOSE_BATCH files at a time
  *   uring  per batch of BATCH files, two submissions: statx and both
  *          opens (direct descriptors) for all of them; then, linked per
  *          file, read, write and the two closes
@@ -25,12 +27,13 @@
 #include <unistd.h>
 
 #define BATCH 32
+#define CLOSE_BATCH 16
 #define BUF_SIZE 65536
 
 static const char *src_root, *dst_root;
 static char **dirs;
 static int ndirs, nthreads;
-static int uring_mode;
+static enum { MODE_PLAIN, MODE_CLOSES, MODE_URING } mode;
 
 static void die(const char *what, int err)
 {
@@ -64,23 +67,6 @@ static char **list_files(int dirfd, int *n)
 	return v;
 }
 
-static void copy_plain(int sd, int dd, char **names, int n)
-{
-	for (int i = 0; i < n; i++) {
-		struct stat st;
-		int s = openat(sd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-		int t;
-
-		if (s < 0 || fstat(s, &st) != 0)
-			die(names[i], errno);
-		t = openat(dd, names[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
-		if (t < 0 || copy_file_range(s, NULL, t, NULL, (size_t)st.st_size, 0) != st.st_size)
-			die(names[i], errno);
-		close(t);
-		close(s);
-	}
-}
-
 /* Submit what is queued and reap want completions; any failure ends it. */
 static void uring_reap(struct io_uring *ring, int want)
 {
@@ -96,6 +82,36 @@ static void uring_reap(struct io_uring *ring, int want)
 		if (cqe->res < 0)
 			die("an io_uring step", -cqe->res);
 		io_uring_cqe_seen(ring, cqe);
+	}
+}
+
+/* zcp's six calls a file; with a ring, the closes are queued to it. */
+static void copy_plain(struct io_uring *ring, int sd, int dd, char **names, int n)
+{
+	int queued = 0;
+
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		int s = openat(sd, names[i], O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		int t;
+
+		if (s < 0 || fstat(s, &st) != 0)
+			die(names[i], errno);
+		t = openat(dd, names[i], O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
+		if (t < 0 || copy_file_range(s, NULL, t, NULL, (size_t)st.st_size, 0) != st.st_size)
+			die(names[i], errno);
+		if (!ring) {
+			close(t);
+			close(s);
+			continue;
+		}
+		io_uring_prep_close(io_uring_get_sqe(ring), t);
+		io_uring_prep_close(io_uring_get_sqe(ring), s);
+		queued += 2;
+		if (queued == 2 * CLOSE_BATCH || i == n - 1) {
+			uring_reap(ring, queued);
+			queued = 0;
+		}
 	}
 }
 
@@ -150,10 +166,12 @@ static void *run(void *arg)
 	char path[4096];
 	int err;
 
-	if (uring_mode) {
+	if (mode != MODE_PLAIN) {
 		err = io_uring_queue_init(4 * BATCH, &ring, 0);
 		if (err < 0)
 			die("io_uring_queue_init", -err);
+	}
+	if (mode == MODE_URING) {
 		err = io_uring_register_files_sparse(&ring, 2 * BATCH);
 		if (err < 0)
 			die("io_uring_register_files_sparse", -err);
@@ -174,20 +192,19 @@ static void *run(void *arg)
 		if (dd < 0)
 			die(path, errno);
 		names = list_files(sd, &n);
-		if (uring_mode)
+		if (mode == MODE_URING)
 			copy_uring(&ring, sd, dd, names, n, bufs);
 		else
-			copy_plain(sd, dd, names, n);
+			copy_plain(mode == MODE_CLOSES ? &ring : NULL, sd, dd, names, n);
 		for (int i = 0; i < n; i++)
 			free(names[i]);
 		free(names);
 		close(dd);
 		close(sd);
 	}
-	if (uring_mode) {
+	if (mode != MODE_PLAIN)
 		io_uring_queue_exit(&ring);
-		free(bufs);
-	}
+	free(bufs);
 	return NULL;
 }
 
@@ -198,11 +215,13 @@ int main(int argc, char **argv)
 	DIR *d;
 	int cap = 0;
 
-	if (argc != 5 || (strcmp(argv[1], "plain") && strcmp(argv[1], "uring"))) {
-		fprintf(stderr, "usage: uring_batch plain|uring SRC DST THREADS\n");
+	if (argc != 5 || (strcmp(argv[1], "plain") && strcmp(argv[1], "closes") &&
+			  strcmp(argv[1], "uring"))) {
+		fprintf(stderr, "usage: uring_batch plain|closes|uring SRC DST THREADS\n");
 		return 2;
 	}
-	uring_mode = strcmp(argv[1], "uring") == 0;
+	mode = !strcmp(argv[1], "uring") ? MODE_URING : !strcmp(argv[1], "closes") ? MODE_CLOSES
+										   : MODE_PLAIN;
 	src_root = argv[2];
 	dst_root = argv[3];
 	nthreads = atoi(argv[4]);
