@@ -474,6 +474,13 @@ static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct st
 	return err;
 }
 
+/* Is st the --stats-file's file? Copied, it would be read while the
+ * report is not yet in it; written over, the report would land in the copy. */
+static bool cp_is_report(const struct cp_opts *o, const struct stat *st)
+{
+	return o->report_ino && st->st_ino == o->report_ino && st->st_dev == o->report_dev;
+}
+
 /* Options under which a new regular file is only data and attributes:
  * no links made instead, no file written aside. */
 static bool cp_fresh_ok(const struct cp_opts *o)
@@ -530,7 +537,8 @@ static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const st
 		goto out_report;
 	}
 	err = sys_fstat(fd, &sst);
-	if (err || !S_ISREG(sst.st_mode) || cp_tracks_links(o, &sst, false)) {
+	if (err || !S_ISREG(sst.st_mode) || cp_tracks_links(o, &sst, false) ||
+	    cp_is_report(o, &sst)) {
 		sys_close(fd);
 		return 1;
 	}
@@ -553,6 +561,10 @@ static int cp_source(struct cp_ctx *ctx, const struct cp_path *src, bool follow,
 	if (err) {
 		util_error(err, "cannot stat %s", util_quote(src->path));
 		return err;
+	}
+	if (cp_is_report(ctx->o, sst)) {
+		util_error(0, "will not copy statistics file %s", util_quote(src->path));
+		return -EEXIST;
 	}
 	/* A worker copies the files the walker handed it; a directory put in
 	 * one's place since the walker listed it is the walker's to find. */
@@ -663,6 +675,12 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 		}
 		if (err) {
 			*ret = err > 0 ? 0 : err;
+			return true;
+		}
+		if (cp_is_report(o, dlst) || (dst_known && cp_is_report(o, &dst_sb))) {
+			util_error(0, "will not overwrite statistics file %s with %s",
+				   util_quote(dst->path), util_quote(src->path));
+			*ret = -EEXIST;
 			return true;
 		}
 	}

@@ -47,6 +47,10 @@ struct cp_opts {
 	struct cp_preserve preserve;
 	struct plan_order order;
 	mode_t umask;
+	/* The --stats-file's regular file (ino 0: none), the report's alone:
+	 * never read as a source nor written over as a destination. */
+	dev_t report_dev;
+	ino_t report_ino;
 };
 
 /* cp's copy_as_regular: without -r, or with --copy-contents, special

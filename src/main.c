@@ -295,31 +295,87 @@ static int main_into_one(struct cp_ctx *ctx, const char *src, const char *target
 	return ret;
 }
 
-/* --stats-file's file, opened before any copy: a path that cannot be
- * written fails the run before it starts. The fd, or -1 after the error. */
-/* Is the file open on fd one of the operands (a SOURCE or DEST)? */
-static bool main_is_operand(const struct zcp_args *a, int fd)
+/* Is the file named path (stdin or stdout for "-") the one st is? */
+static bool main_same(const char *path, int std_fd, const struct stat *st)
 {
-	struct stat st, op;
+	struct stat op;
+	int err = strcmp(path, "-") == 0 ? sys_fstat(std_fd, &op)
+					 : sys_fstatat(AT_FDCWD, path, &op, 0);
+
+	return err == 0 && op.st_dev == st->st_dev && op.st_ino == st->st_ino;
+}
+
+/* Is the directory dirfd (taken over and closed), or one above it, a
+ * source tree that -r copies whole? */
+static bool main_under_source(const struct zcp_args *a, int nsrc, int dirfd)
+{
+	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0;
+	struct stat d, up, op;
+	bool under = false;
+
+	if (!a->o.recursive || dirfd < 0 || sys_fstat(dirfd, &d) != 0)
+		goto out_close;
+	/* The walk up stops at the root, whose ".." is itself. */
+	for (;;) {
+		for (int i = 0; i < nsrc && !under; i++)
+			under = strcmp(a->ops[i], "-") != 0 &&
+				sys_fstatat(AT_FDCWD, a->ops[i], &op, flags) == 0 &&
+				S_ISDIR(op.st_mode) && op.st_dev == d.st_dev && op.st_ino == d.st_ino;
+		if (under)
+			break;
+		int upfd = sys_openat(dirfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+
+		sys_close(dirfd);
+		dirfd = upfd;
+		if (dirfd < 0 || sys_fstat(dirfd, &up) != 0 ||
+		    (up.st_dev == d.st_dev && up.st_ino == d.st_ino))
+			break;
+		d = up;
+	}
+out_close:
+	if (dirfd >= 0)
+		sys_close(dirfd);
+	return under;
+}
+
+/* Would the copy read or write the --stats-file's file fd: an operand
+ * (SOURCE or DEST, "-" by what it is), the --files-from list, or a file
+ * in a SOURCE tree? Emptied, it would lose a source; written, it would
+ * mix the report in the copy. (Any other way to it, a hard link or a
+ * --files-from entry, is refused file by file: cp_is_report.) */
+static bool main_stats_conflict(const struct zcp_args *a, const char *target, int nsrc, int fd)
+{
+	const char *base;
+	char *parent;
+	struct stat st;
+	bool hit = false;
 
 	if (sys_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
 		return false;
-	for (int i = 0; i < a->nops; i++)
-		if (strcmp(a->ops[i], "-") != 0 && sys_fstatat(AT_FDCWD, a->ops[i], &op, 0) == 0 &&
-		    op.st_dev == st.st_dev && op.st_ino == st.st_ino)
-			return true;
-	return false;
+	for (int i = 0; i < a->nops && !hit; i++)
+		hit = main_same(a->ops[i], i == 1 && !target ? STDOUT_FILENO : STDIN_FILENO, &st);
+	if (!hit && a->files_from)
+		hit = main_same(a->files_from, STDIN_FILENO, &st);
+	if (!hit) {
+		parent = split_parent(a->stats_file, &base);
+		hit = main_under_source(a, nsrc,
+					sys_openat(AT_FDCWD, parent ? parent : ".",
+						   O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
+		free(parent);
+	}
+	return hit;
 }
 
-/* The --stats-file, made or emptied; never a file to copy or copied to
- * (emptied, it would lose a source; written, it would mix the report in
- * the copy). */
-static int main_stats_open(const struct zcp_args *a)
+/* The --stats-file, made or emptied before any copy: a path that cannot
+ * be written fails the run before it starts. The fd, or -1 after the
+ * error. Its regular file is then kept from the copy (o->report_*). */
+static int main_stats_open(struct zcp_args *a, const char *target, int nsrc)
 {
 	const char *path = a->stats_file;
 	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
 	int fd = sys_openat(AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0666);
 	bool made = fd >= 0;
+	struct stat st;
 
 	if (fd == -EEXIST)
 		fd = sys_openat(AT_FDCWD, path, flags, 0);
@@ -327,13 +383,17 @@ static int main_stats_open(const struct zcp_args *a)
 		util_error(fd, "cannot create statistics file %s", util_quote(path));
 		return -1;
 	}
-	if (main_is_operand(a, fd)) {
+	if (main_stats_conflict(a, target, nsrc, fd)) {
 		util_error(0, "statistics file %s is also a file to copy or copied to",
 			   util_quote(path));
 		if (made)
 			sys_unlinkat(AT_FDCWD, path, 0);
 		sys_close(fd);
 		return -1;
+	}
+	if (sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		a->o.report_dev = st.st_dev;
+		a->o.report_ino = st.st_ino;
 	}
 	if (!made)
 		sys_ftruncate(fd, 0);	/* (a pipe or a device cannot be, nor need be) */
@@ -447,7 +507,7 @@ int main(int argc, char **argv)
 		return 1;
 	if (a.bench)
 		return bench_operands(&ctx, &a, target, nsrc);
-	if (a.stats_file && (stats_fd = main_stats_open(&a)) < 0)
+	if (a.stats_file && (stats_fd = main_stats_open(&a, target, nsrc)) < 0)
 		return 1;
 	if (stats_fd >= 0 && !a.stats_json)
 		report_stream(stats_fd);

@@ -198,3 +198,66 @@ PY
 	[ "$(jq .measured.files s.json)" -eq 1 ]
 	cmp a b
 }
+
+@test "--stats-file inside a SOURCE tree, or the --files-from list, is refused before anything is written (--dry-run too)" {
+	mkdir -p dr/sub
+	echo notes >dr/sub/notes.txt
+	echo x >dr/a
+	for dry in "" --dry-run; do
+		run "$ZCP" $dry --stats-file=dr/sub/notes.txt -r dr out
+		assert_failure 1
+		assert_output "zcp: statistics file 'dr/sub/notes.txt' is also a file to copy or copied to"
+		[ "$(cat dr/sub/notes.txt)" = notes ]
+		assert_not_exist out
+		# A new name there is not left behind.
+		run "$ZCP" $dry --stats-file=dr/sub/new.json -r dr/. out
+		assert_failure 1
+		assert_not_exist dr/sub/new.json
+		assert_not_exist out
+	done
+	# Through a symlinked path to the same directory.
+	ln -s dr/sub via
+	run "$ZCP" --stats-file=via/notes.txt -r dr out
+	assert_failure 1
+	[ "$(cat dr/sub/notes.txt)" = notes ]
+	# Without -r a directory is not copied: no conflict.
+	run "$ZCP" --stats-file=dr/s.json dr/a b
+	assert_success
+	jq -e '.measured.files == 1' dr/s.json
+	printf 'dr/a\n' >list
+	mkdir t
+	run "$ZCP" --files-from=list --stats-file=list -t t
+	assert_failure 1
+	assert_output "zcp: statistics file 'list' is also a file to copy or copied to"
+	[ "$(cat list)" = dr/a ]
+	run "$ZCP" --files-from=- --stats-file=list -t t <list
+	assert_failure 1
+	[ "$(cat list)" = dr/a ]
+	assert_not_exist t/a
+}
+
+@test "--stats-file met during the copy (a hard link in a tree, a destination to overwrite) is not copied, the rest is, exit 1" {
+	for jobs in 1 2 8; do
+		rm -rf src dst out hl
+		mkdir -p src/d dst
+		echo keep >src/keep
+		echo other >src/d/o
+		echo old >dst/keep
+		# The report's file is the destination the copy would overwrite.
+		run "$ZCP" --jobs=$jobs --stats-file=dst/keep -r src/. dst
+		assert_failure 1
+		assert_output "zcp: will not overwrite statistics file 'dst/./keep' with 'src/./keep'"
+		cmp src/d/o dst/d/o
+		jq -e '.measured.files == 1' dst/keep
+		# A hard link to it inside the source tree is not read.
+		echo report >hl
+		ln hl src/d/hl
+		run "$ZCP" --jobs=$jobs --stats-file=hl -r src out
+		assert_failure 1
+		assert_output "zcp: will not copy statistics file 'src/d/hl'"
+		assert_not_exist out/d/hl
+		cmp src/keep out/keep
+		cmp src/d/o out/d/o
+		jq -e '.measured.files == 2' hl
+	done
+}
