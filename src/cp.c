@@ -648,8 +648,9 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 	/* cp's order for a file over an existing one: -n (and
 	 * --update=none[-fail]) first, before any other check; then the
 	 * same file; then -u and -i; then the rest. */
-	if (file && (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE ||
-		     o->update == UPDATE_NONE_FAIL)) {
+	if (file && dst_known &&
+	    (o->interactive == ASK_NEVER_OVERWRITE || o->update == UPDATE_NONE ||
+	     o->update == UPDATE_NONE_FAIL)) {
 		err = cp_may_replace(ctx, sst, dst, dlst);
 		*ret = err > 0 ? 0 : err;
 		return true;
@@ -667,7 +668,9 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 		if (ok == 2)
 			return true;
 	}
-	if (file) {
+	/* Nor is it one for -n, -u or -i to spare: the copy goes on, and
+	 * the open says why it does not write through it. */
+	if (file && dst_known) {
 		err = cp_may_replace(ctx, sst, dst, dlst);
 		if (err == 2 && cp_tracks_links(o, sst, cmdline) && !o->dry_run) {
 			*ret = cp_link_skipped(ctx, sst, dst);

@@ -191,6 +191,20 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 	oracle_failed "dangling symlink"
 }
 
+@test "dangling destination symlink with -n, -i, -u: not spared, not written through" {
+	for o in -n -i -u; do
+		rm -rf "${T:?}/c" "$T/z"
+		both --stdin y fx_basic $o a dangling
+		oracle_failed "dangling symlink"
+	done
+	# One this run made: cp's other message, with -n too.
+	for o in "" -n -u; do
+		rm -rf "${T:?}/c" "$T/z"
+		both 'fx_basic; mkdir s1 s2 e; ln -s /nonexistent s1/l; echo x >s2/l' -d $o s1/l s2/l e
+		oracle_failed "just-created symlink"
+	done
+}
+
 @test "dangling destination symlink with -f" {
 	both fx_basic -f a dangling
 }
