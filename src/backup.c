@@ -4,6 +4,7 @@
 #include "util.h"
 #include "walk.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +62,26 @@ static int backup_highest(int dirfd, const char *dir, const char *base)
 	return high;
 }
 
-char *backup_name(const struct cp_opts *o, int dirfd, const char *name)
+/* The longest last component cp gives a backup: one under NAME_MAX
+ * (GNU cp 9.1 cuts a 255-byte backup name, measured). */
+#define BACKUP_BASE_MAX (NAME_MAX - 1)
+
+/* A backup name whose last component is too long is cut as cp cuts it:
+ * the file's own name and a '~' if that fits, else the name shortened so
+ * that '~' ends it at the limit. base: where the last component starts,
+ * blen: the file's own name's length there. True if it was cut. */
+static bool backup_fit(char *base, size_t blen)
+{
+	if (strlen(base) <= BACKUP_BASE_MAX)
+		return false;
+	if (blen > BACKUP_BASE_MAX - 1)
+		blen = BACKUP_BASE_MAX - 1;
+	base[blen] = '~';
+	base[blen + 1] = 0;
+	return true;
+}
+
+char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *noreplace)
 {
 	const char *slash = strrchr(name, '/');
 	char *dir = slash ? strndup(name, (size_t)(slash - name) + 1) : strdup(".");
@@ -69,6 +89,7 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name)
 	enum cp_backup type = o->backup;
 	char *out;
 	int high = 0;
+	bool cut;
 
 	if (!dir)
 		return NULL;
@@ -86,13 +107,19 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name)
 		strcpy(out, name);
 		strcat(out, o->suffix);
 	}
+	cut = backup_fit(out + (base - name), strlen(base));
+	/* Cut, a numbered name is no longer new: an older backup there stays. */
+	if (noreplace)
+		*noreplace = cut && type == BACKUP_NUMBERED;
 	return out;
 }
 
 int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 		char **name_out)
 {
-	char *name = backup_name(o, dst->dirfd, dst->name), *path;
+	bool noreplace;
+	char *name = backup_name(o, dst->dirfd, dst->name, &noreplace), *path;
+	size_t dir_len;
 	int err = -EPERM;
 
 	if (!name)
@@ -104,21 +131,25 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 	/* keep: a second name for the file, which stays where it is until
 	 * the copy replaces it in one rename; where the file system has no
 	 * hard links, the rename of old. A backup that exists is replaced,
-	 * as rename would. */
+	 * as rename would, unless the name was cut short. */
 	if (keep) {
 		err = sys_linkat(dst->dirfd, dst->name, dst->dirfd, name, 0);
-		if (err == -EEXIST && sys_unlinkat(dst->dirfd, name, 0) == 0)
+		if (err == -EEXIST && !noreplace && sys_unlinkat(dst->dirfd, name, 0) == 0)
 			err = sys_linkat(dst->dirfd, dst->name, dst->dirfd, name, 0);
 	}
-	if (err)
-		err = sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
+	if (err && !(noreplace && err == -EEXIST))
+		err = noreplace ? sys_renameat2(dst->dirfd, dst->name, dst->dirfd, name,
+						RENAME_NOREPLACE)
+				: sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
 	if (err) {
 		free(name);
 		return err;
 	}
-	path = util_xmalloc(strlen(dst->path) + strlen(name) - strlen(dst->name) + 1);
-	strcpy(path, dst->path);
-	strcat(path, name + strlen(dst->name));
+	/* The path is the destination's with its last name replaced. */
+	dir_len = strlen(dst->path) - strlen(dst->name);
+	path = util_xmalloc(dir_len + strlen(name) + 1);
+	memcpy(path, dst->path, dir_len);
+	strcpy(path + dir_len, name);
 	free(name);
 	*name_out = path;
 	return 0;

@@ -7,8 +7,10 @@
 /* Parse a CONTROL word or an unambiguous prefix of one; -1 if it is none
  * of cp's, -2 if it is the prefix of more than one. */
 int backup_parse(const char *word);
-/* The name NAME's backup would take (malloc'd), NULL on no memory. */
-char *backup_name(const struct cp_opts *o, int dirfd, const char *name);
+/* The name NAME's backup would take (malloc'd), NULL on no memory; cut
+ * short, as cp does, where it would be too long. *noreplace (if not
+ * NULL): a numbered name that was cut, which must not replace a file. */
+char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *noreplace);
 /* Rename dst to its backup name (keep: link it there, dst stays); *name_out
  * (malloc'd) is that name as a path.
  * 0 or -errno. */

@@ -429,7 +429,7 @@ static bool cp_backup_is_source(const struct cp_opts *o, const struct cp_path *s
 
 	if (!src->name)
 		return false;
-	name = backup_name(o, dst->dirfd, dst->name);
+	name = backup_name(o, dst->dirfd, dst->name, NULL);
 	is = name && sys_fstatat(dst->dirfd, name, &st, 0) == 0 && same_inode(&st, sst);
 	free(name);
 	return is;

@@ -247,7 +247,7 @@ static int main_one(struct cp_ctx *ctx, const struct zcp_args *a)
 	/* As cp: "-f --backup F F" copies F to its backup name. */
 	if (o->force && o->backup != BACKUP_OFF && strcmp(a->ops[0], dst) == 0 &&
 	    sys_fstatat(AT_FDCWD, dst, &st, 0) == 0 && S_ISREG(st.st_mode)) {
-		char *b = backup_name(o, AT_FDCWD, dst);
+		char *b = backup_name(o, AT_FDCWD, dst, NULL);
 		if (b) {
 			free(dst);
 			dst = b;

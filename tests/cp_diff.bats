@@ -484,6 +484,34 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 	[ -f "$T/c/b.bak" ]
 }
 
+# A name of n bytes: a..a.
+long_name() { printf 'a%.0s' $(seq "$1"); }
+
+@test "a backup name too long is cut as cp cuts it; a cut numbered one replaces no file" {
+	local n
+	for c in "255 -b" "254 -bv" "253 -b -S xyz" "240 -b -S 0123456789012345678" \
+		 "251 --backup=numbered" "253 --backup=existing -v" "255 --backup=t"; do
+		set -- $c
+		n=$(long_name "$1")
+		shift
+		rm -rf "${T:?}/c" "$T/z"
+		both "fx_basic; echo old >$n" "$@" a "$n"
+		oracle_ok
+	done
+	# The cut numbered name is there already: cp leaves both files be.
+	rm -rf "${T:?}/c" "$T/z"
+	n=$(long_name 253)
+	both "fx_basic; echo old >$n; echo older >${n}~" --backup=numbered a "$n"
+	oracle_failed "File exists"
+	[ "$(cat "$T/z/$n")" = old ] && [ "$(cat "$T/z/$n~")" = older ]
+	# A cut simple one is replaced, as a simple backup is.
+	rm -rf "${T:?}/c" "$T/z"
+	n=$(long_name 255)
+	both "fx_basic; echo old >$n; echo older >${n:0:253}~" -b a "$n"
+	oracle_ok
+	[ "$(cat "$T/z/${n:0:253}~")" = old ]
+}
+
 @test "--backup with an abbreviated control word" {
 	both fx_basic --backup=num a b
 	[ -f "$T/c/b.~1~" ]
