@@ -83,11 +83,19 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 {
 	struct cp_path s = { .dirfd = AT_FDCWD, .name = src, .path = src };
 	struct cp_path d = { .dirfd = AT_FDCWD, .name = dst, .path = dst };
+	const struct cp_opts *o = ctx->o;
+	struct cp_opts read_stdin;
 	char *dir = NULL;
 	int pfd = -1, err;
 
-	if (strcmp(src, "-") == 0)
+	/* Standard input is its data, whatever it is (a pipe, a terminal),
+	 * -r or not: never a FIFO made empty in its name. */
+	if (strcmp(src, "-") == 0) {
 		s.name = NULL;
+		read_stdin = *o;
+		read_stdin.copy_contents = true;
+		ctx->o = &read_stdin;
+	}
 	if (strcmp(dst, "-") == 0 && !ctx->dir_mode)
 		d.name = NULL;
 	/* The destination's directory is held from here on: whatever is
@@ -115,6 +123,7 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 		sys_close(pfd);
 	}
 	free(dir);
+	ctx->o = o;
 	return err;
 }
 

@@ -31,3 +31,18 @@ teardown() { zcp_teardown; }
 	zcp a - | cat >d
 	cmp a d
 }
+
+@test "stdin is read as data with -r and -a too: a pipe, a file, a device" {
+	mkrand a 300000
+	for o in -r -a -rp; do
+		rm -f b c d
+		cat a | zcp $o - b
+		[ -f b ]
+		cmp a b
+		zcp $o - c <a
+		cmp a c
+		zcp $o - d </dev/null
+		[ -f d ]
+		[ ! -s d ]
+	done
+}
