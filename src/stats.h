@@ -9,7 +9,7 @@
 #define STATS_CALLS(X) \
 	X(openat) X(newfstatat) X(statx) X(statfs) X(fstatfs) X(close) X(read) X(write) \
 	X(pread64) X(pwrite64) X(lseek) X(copy_file_range) X(sendfile) \
-	X(splice) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) \
+	X(splice) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) X(fallocate) \
 	X(fcntl) X(pipe2) X(getdents64) X(mkdirat) X(mknodat) X(symlinkat) \
 	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(renameat2) X(fsync) X(fadvise64) X(fchmod) \
 	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \

@@ -141,6 +141,11 @@ static inline int sys_ftruncate(int fd, off_t len)
 	return (int)sys_ret(SC_ftruncate, ftruncate(fd, len));
 }
 
+static inline int sys_fallocate(int fd, int mode, off_t off, off_t len)
+{
+	return (int)sys_ret(SC_fallocate, fallocate(fd, mode, off, len));
+}
+
 static inline int sys_fcntl(int fd, int cmd, long arg)
 {
 	return (int)sys_ret(SC_fcntl, fcntl(fd, cmd, arg));

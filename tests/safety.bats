@@ -96,6 +96,17 @@ teardown() { zcp_teardown; }
 	[ ! -e tm/out ]
 }
 
+@test "mmap into a mapped destination on a full file system: ENOSPC, as cp says, not EIO; nothing past what was copied" {
+	mount_tmpfs "$T/tm" 256k
+	mkrand big $((1 << 20))
+	# Standard output open for reading and writing: the one destination
+	# mmap maps (a page it cannot have comes as SIGBUS).
+	run bash -c '"$0" --method=mmap big - 1<>tm/out' "$ZCP"
+	assert_failure 1
+	assert_output "zcp: error writing '-': No space left on device"
+	[ "$(stat -c %s tm/out)" -eq 0 ]
+}
+
 @test "an existing destination truncated before an error is left empty, and said so" {
 	mount_tmpfs "$T/tm" 256k
 	mkrand big $((1 << 20))

@@ -159,8 +159,16 @@ static int mm_window_to_map(struct copy_job *job, struct mm_win *s, size_t n)
 	if (err) {
 		char *a = mm_fault_addr;
 		/* A page of the destination that cannot be had is a write
-		 * error (a full file system, most often). */
+		 * error, a full file system most often: the fault says only
+		 * SIGBUS, so the blocks are asked for, to tell ENOSPC or
+		 * EDQUOT as cp would. */
 		job->err_side = a >= d.base && a < d.base + d.len ? JOB_ERR_WRITE : JOB_ERR_READ;
+		if (job->err_side == JOB_ERR_WRITE) {
+			int why = sys_fallocate(job->dst.fd, 0, job->dst.off, (off_t)n);
+
+			if (why == -ENOSPC || why == -EDQUOT)
+				err = why;
+		}
 		goto out_unmap;
 	}
 	stats_bytes(n, 0, n);
