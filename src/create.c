@@ -32,12 +32,14 @@ void create_data_error(const struct cp_ctx *ctx, const struct copy_job *job,
 
 	if (used < 0) {
 		const struct plan_step *first = &plan->steps[0];
-		if (ctx->o->reflink == REFLINK_ALWAYS || err == -ENOTSUP) {
-			if (ctx->o->reflink == REFLINK_ALWAYS) {
-				util_error(err, "failed to clone %s from %s", util_quote(job->dst.path),
-					   util_quote(job->src.path));
-				return;
-			}
+		if (ctx->o->reflink == REFLINK_ALWAYS) {
+			/* The clone was not asked across file systems: the kernel's
+			 * answer there, and cp's, is EXDEV. */
+			if (job->src.st.st_dev != job->dst.st.st_dev)
+				err = -EXDEV;
+			util_error(err, "failed to clone %s from %s", util_quote(job->dst.path),
+				   util_quote(job->src.path));
+			return;
 		}
 		if (first->state == STEP_SKIPPED && plan->n == 1)
 			util_error(0, "cannot copy %s to %s with method %s: %s",

@@ -164,3 +164,20 @@ btrfs_or_skip() {
 	assert_failure 1
 	assert_output --partial "failed to clone 'b' from 'a'"
 }
+
+@test "--reflink=always across file systems, and where none can clone: cp's message and errno" {
+	mkrand a 10000
+	mount_tmpfs "$T/tm" 1m
+	cp a tm/x
+	# From this file system to the tmpfs, then within the tmpfs (no clones).
+	for src in a tm/x; do
+		run cp --reflink=always "$src" tm/b
+		local cp_status=$status cp_out=$output
+		rm -f tm/b
+		run zcp --reflink=always "$src" tm/b
+		assert_equal "$status" "$cp_status"
+		assert_equal "$output" "${cp_out//cp: /zcp: }"
+		# (cp leaves the empty file it made; zcp removes what it could not fill)
+		assert_not_exist tm/b
+	done
+}
