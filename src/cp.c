@@ -105,11 +105,6 @@ void cp_ctx_free(struct cp_ctx *ctx)
 	inomap_free(&ctx->operands, free);
 }
 
-static bool same_inode(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
-}
-
 /* The directory that holds p's last component. */
 static int cp_parent_stat(const struct cp_path *p, struct stat *st)
 {
@@ -182,7 +177,7 @@ static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
 		   util_basename(b->name, bbuf, sizeof(bbuf))) != 0)
 		return false;
 	return cp_parent_stat(a, &as) == 0 && cp_parent_stat(b, &bs) == 0 &&
-	       same_inode(&as, &bs);
+	       util_same_inode(&as, &bs);
 }
 
 /*
@@ -196,7 +191,7 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 		    const struct stat *sst, const struct cp_path *dst,
 		    const struct stat *dst_sb)
 {
-	bool same = same_inode(sst, dst_sb), same_link;
+	bool same = util_same_inode(sst, dst_sb), same_link;
 	struct stat src_l, dst_l, s, d;
 
 	/* cp -l a a: nothing to do. */
@@ -220,7 +215,7 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 		if (sys_fstatat(dst->dirfd, dst->name, &dst_l, AT_SYMLINK_NOFOLLOW) ||
 		    sys_fstatat(src->dirfd, src->name, &src_l, AT_SYMLINK_NOFOLLOW))
 			return 1;
-		same_link = same_inode(&src_l, &dst_l);
+		same_link = util_same_inode(&src_l, &dst_l);
 		/* Two links to one file: safe if the destination link goes first. */
 		if (S_ISLNK(src_l.st_mode) && S_ISLNK(dst_l.st_mode) && o->remove_dest)
 			return 1;
@@ -238,7 +233,7 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 		if (same_link && dst_l.st_nlink > 1 && !cp_same_name(src, dst))
 			return 1;
 	}
-	if (!S_ISLNK(src_l.st_mode) && !S_ISLNK(dst_l.st_mode) && !same_inode(&src_l, &dst_l))
+	if (!S_ISLNK(src_l.st_mode) && !S_ISLNK(dst_l.st_mode) && !util_same_inode(&src_l, &dst_l))
 		return 1;
 	/* A destination symlink can be made anew (-s). */
 	if (o->link == LINK_SYMBOLIC && S_ISLNK(dst_l.st_mode))
@@ -250,7 +245,7 @@ int cp_same_file_ok(const struct cp_opts *o, const struct cp_path *src,
 			return 1;
 		if (S_ISLNK(dst_l.st_mode) && sys_fstatat(dst->dirfd, dst->name, &d, 0))
 			return 1;
-		if (!same_inode(&s, &d))
+		if (!util_same_inode(&s, &d))
 			return 1;
 		/* -l onto the same file: nothing to do, unless the destination
 		 * is a symlink to it, which the link is then tried over. */
@@ -430,7 +425,7 @@ static bool cp_backup_is_source(const struct cp_opts *o, const struct cp_path *s
 	if (!src->name)
 		return false;
 	name = backup_name(o, dst->dirfd, dst->name, NULL);
-	is = name && sys_fstatat(dst->dirfd, name, &st, 0) == 0 && same_inode(&st, sst);
+	is = name && sys_fstatat(dst->dirfd, name, &st, 0) == 0 && util_same_inode(&st, sst);
 	free(name);
 	return is;
 }
@@ -454,7 +449,7 @@ static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct st
 	int fd, err;
 
 	if (sys_fstat(STDOUT_FILENO, &out) == 0 && (S_ISREG(out.st_mode) || S_ISBLK(out.st_mode)) &&
-	    same_inode(sst, &out)) {
+	    util_same_inode(sst, &out)) {
 		util_error(0, "%s and %s are the same file", util_quote(src->path),
 			   util_quote(dst->path));
 		return -EEXIST;
@@ -658,7 +653,7 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 	if (dst_known) {
 		/* Standard input is compared by what it is, not by name. */
 		int ok = src->name ? cp_same_file_ok(o, src, sst, dst, &dst_sb)
-				   : !same_inode(sst, &dst_sb);
+				   : !util_same_inode(sst, &dst_sb);
 		if (!ok) {
 			util_error(0, "%s and %s are the same file", util_quote(src->path),
 				   util_quote(dst->path));
@@ -680,7 +675,7 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 			*ret = err > 0 ? 0 : err;
 			return true;
 		}
-		if (cp_is_report(o, dlst) || (dst_known && cp_is_report(o, &dst_sb))) {
+		if (cp_is_report(o, dlst) || cp_is_report(o, &dst_sb)) {
 			util_error(0, "will not overwrite statistics file %s with %s",
 				   util_quote(dst->path), util_quote(src->path));
 			*ret = -EEXIST;

@@ -311,60 +311,63 @@ static bool main_same(const char *path, int std_fd, const struct stat *st)
 	int err = strcmp(path, "-") == 0 ? sys_fstat(std_fd, &op)
 					 : sys_fstatat(AT_FDCWD, path, &op, 0);
 
-	return err == 0 && op.st_dev == st->st_dev && op.st_ino == st->st_ino;
+	return err == 0 && util_same_inode(&op, st);
 }
 
 /* Is the directory dirfd (taken over and closed), or one above it, a
- * source tree that -r copies whole? */
+ * SOURCE tree that -r copies whole? Each SOURCE is looked at once, then
+ * the parents walked up to the root (whose ".." is itself). */
 static bool main_under_source(const struct zcp_args *a, int nsrc, int dirfd)
 {
-	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0;
-	struct stat d, up, op;
+	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0, n = 0, up = -1;
+	struct stat *dirs = NULL, d, parent;
 	bool under = false;
 
-	if (!a->o.recursive || dirfd < 0 || sys_fstat(dirfd, &d) != 0)
+	if (!a->o.recursive || dirfd < 0)
 		goto out_close;
-	/* The walk up stops at the root, whose ".." is itself. */
-	for (;;) {
-		for (int i = 0; i < nsrc && !under; i++)
-			under = strcmp(a->ops[i], "-") != 0 &&
-				sys_fstatat(AT_FDCWD, a->ops[i], &op, flags) == 0 &&
-				S_ISDIR(op.st_mode) && op.st_dev == d.st_dev && op.st_ino == d.st_ino;
-		if (under)
+	dirs = util_xmalloc((size_t)nsrc * sizeof(*dirs) + 1);
+	for (int i = 0; i < nsrc; i++)
+		if (strcmp(a->ops[i], "-") != 0 &&
+		    sys_fstatat(AT_FDCWD, a->ops[i], &dirs[n], flags) == 0 && S_ISDIR(dirs[n].st_mode))
+			n++;
+	if (n == 0 || sys_fstat(dirfd, &d) != 0)
+		goto out_free;
+	while (!under) {
+		for (int i = 0; i < n && !under; i++)
+			under = util_same_inode(&dirs[i], &d);
+		up = under ? -1 : sys_openat(dirfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (up < 0 || sys_fstat(up, &parent) != 0 || util_same_inode(&parent, &d))
 			break;
-		int upfd = sys_openat(dirfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-
 		sys_close(dirfd);
-		dirfd = upfd;
-		if (dirfd < 0 || sys_fstat(dirfd, &up) != 0 ||
-		    (up.st_dev == d.st_dev && up.st_ino == d.st_ino))
-			break;
-		d = up;
+		dirfd = up;
+		d = parent;
 	}
+	if (up >= 0 && up != dirfd)
+		sys_close(up);
+out_free:
+	free(dirs);
 out_close:
 	if (dirfd >= 0)
 		sys_close(dirfd);
 	return under;
 }
 
-/* Would the copy read or write the --stats-file's file fd: an operand
+/* Would the copy read or write the --stats-file's file (st): an operand
  * (SOURCE or DEST, "-" by what it is), the --files-from list, or a file
  * in a SOURCE tree? Emptied, it would lose a source; written, it would
  * mix the report in the copy. (Any other way to it, a hard link or a
  * --files-from entry, is refused file by file: cp_is_report.) */
-static bool main_stats_conflict(const struct zcp_args *a, const char *target, int nsrc, int fd)
+static bool main_stats_conflict(const struct zcp_args *a, const char *target, int nsrc,
+				const struct stat *st)
 {
 	const char *base;
 	char *parent;
-	struct stat st;
 	bool hit = false;
 
-	if (sys_fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-		return false;
 	for (int i = 0; i < a->nops && !hit; i++)
-		hit = main_same(a->ops[i], i == 1 && !target ? STDOUT_FILENO : STDIN_FILENO, &st);
+		hit = main_same(a->ops[i], i == 1 && !target ? STDOUT_FILENO : STDIN_FILENO, st);
 	if (!hit && a->files_from)
-		hit = main_same(a->files_from, STDIN_FILENO, &st);
+		hit = main_same(a->files_from, STDIN_FILENO, st);
 	if (!hit) {
 		parent = split_parent(a->stats_file, &base);
 		hit = main_under_source(a, nsrc,
@@ -377,13 +380,14 @@ static bool main_stats_conflict(const struct zcp_args *a, const char *target, in
 
 /* The --stats-file, made or emptied before any copy: a path that cannot
  * be written fails the run before it starts. The fd, or -1 after the
- * error. Its regular file is then kept from the copy (o->report_*). */
+ * error. Its regular file is then kept from the copy (o->report_*).
+ * nsrc: the SOURCE operands, first in a->ops. */
 static int main_stats_open(struct zcp_args *a, const char *target, int nsrc)
 {
 	const char *path = a->stats_file;
 	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
 	int fd = sys_openat(AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0666);
-	bool made = fd >= 0;
+	bool made = fd >= 0, regular;
 	struct stat st;
 
 	if (fd == -EEXIST)
@@ -392,7 +396,10 @@ static int main_stats_open(struct zcp_args *a, const char *target, int nsrc)
 		util_error(fd, "cannot create statistics file %s", util_quote(path));
 		return -1;
 	}
-	if (main_stats_conflict(a, target, nsrc, fd)) {
+	/* (A pipe or a device is never a file to copy, cannot be emptied,
+	 * nor need be.) */
+	regular = sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (regular && main_stats_conflict(a, target, nsrc, &st)) {
 		util_error(0, "statistics file %s is also a file to copy or copied to",
 			   util_quote(path));
 		if (made)
@@ -400,12 +407,12 @@ static int main_stats_open(struct zcp_args *a, const char *target, int nsrc)
 		sys_close(fd);
 		return -1;
 	}
-	if (sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+	if (regular) {
 		a->o.report_dev = st.st_dev;
 		a->o.report_ino = st.st_ino;
 	}
-	if (!made)
-		sys_ftruncate(fd, 0);	/* (a pipe or a device cannot be, nor need be) */
+	if (regular && !made)
+		sys_ftruncate(fd, 0);
 	return fd;
 }
 

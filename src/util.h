@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 extern const char *util_program;
 
@@ -64,5 +65,11 @@ char *util_xstrdup(const char *s);
  * 0 when the bytes there are not UTF-8 (overlong, a surrogate, beyond
  * U+10FFFF, cut short). */
 size_t util_utf8_len(const unsigned char *s, unsigned *cp);
+
+/* The same file: the same inode on the same device. */
+static inline bool util_same_inode(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
 
 #endif
