@@ -135,7 +135,7 @@ static int bench_operands(struct cp_ctx *ctx, const struct zcp_args *a, const ch
 	char *dst;
 	int ret;
 
-	if ((target ? nsrc : a->nops) != (target ? 1 : 2) || ctx->o->parents) {
+	if (nsrc != 1 || ctx->o->parents) {
 		util_usage_error("--bench takes one SOURCE and one DEST");
 		return 1;
 	}
@@ -216,7 +216,6 @@ static int main_target(const struct zcp_args *a, const char **target, int *nsrc)
 	int err;
 
 	*target = a->target;
-	*nsrc = a->nops;
 	if (a->target) {
 		err = sys_fstatat(AT_FDCWD, a->target, &st, 0);
 		if (!err && !S_ISDIR(st.st_mode))
@@ -229,14 +228,15 @@ static int main_target(const struct zcp_args *a, const char **target, int *nsrc)
 		const char *last = a->ops[a->nops - 1];
 		err = strcmp(last, "-") == 0 && a->nops == 2 ? -ENOTDIR
 							     : sys_fstatat(AT_FDCWD, last, &st, 0);
-		if (!err && S_ISDIR(st.st_mode)) {
+		if (!err && S_ISDIR(st.st_mode))
 			*target = last;
-			(*nsrc)--;
-		} else if (a->nops > 2 || a->files_from) {
+		else if (a->nops > 2 || a->files_from) {
 			util_error(err ? err : -ENOTDIR, "target %s", util_quote(last));
 			return 1;
 		}
 	}
+	/* Every operand but a last one that is DEST or the directory. */
+	*nsrc = a->target ? a->nops : a->nops - 1;
 	if (a->o.parents && !*target) {
 		util_usage_error("with --parents, the destination must be a directory");
 		return 1;
@@ -534,7 +534,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (a.progress != PROGRESS_OFF)
-		main_progress(&a, target ? nsrc : 1);
+		main_progress(&a, nsrc);
 	if (!target)
 		ret = main_one(&ctx, &a);
 	for (int i = 0; target && i < nsrc; i++)

@@ -220,6 +220,12 @@ PY
 	run "$ZCP" --stats-file=via/notes.txt -r dr out
 	assert_failure 1
 	[ "$(cat dr/sub/notes.txt)" = notes ]
+	# DEST of -T is no SOURCE: a report inside it is fine.
+	mkdir tdst
+	run "$ZCP" -rT dr tdst --stats-file=tdst/r.json
+	assert_success
+	jq -e '.measured.files == 2' tdst/r.json
+	cmp dr/a tdst/a
 	# Without -r a directory is not copied: no conflict.
 	run "$ZCP" --stats-file=dr/s.json dr/a b
 	assert_success
