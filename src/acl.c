@@ -52,6 +52,16 @@ static ssize_t acl_get(int fd, const char *name, struct acl_value *v)
 	return v->len;
 }
 
+static int acl_put(const struct acl_dst *d, const char *name, const void *v, size_t len)
+{
+	return d->via ? sys_setxattr(d->via, name, v, len, 0) : sys_fsetxattr(d->fd, name, v, len, 0);
+}
+
+static int acl_drop(const struct acl_dst *d, const char *name)
+{
+	return d->via ? sys_removexattr(d->via, name) : sys_fremovexattr(d->fd, name);
+}
+
 static void acl_value_free(struct acl_value *v)
 {
 	if (v->data != v->small)
@@ -76,15 +86,15 @@ static bool acl_trivial(const struct acl_value *v)
 
 /* The default ACL goes with the access ACL, or goes: the copy's is the
  * source's, not one inherited from where it landed. */
-static int acl_copy_default(int src_fd, int dst_fd)
+static int acl_copy_default(int src_fd, const struct acl_dst *dst)
 {
 	struct acl_value v;
 	int err;
 
 	if (acl_get(src_fd, ACL_DEFAULT, &v) >= 0) {
-		err = sys_fsetxattr(dst_fd, ACL_DEFAULT, v.data, (size_t)v.len, 0);
+		err = acl_put(dst, ACL_DEFAULT, v.data, (size_t)v.len);
 	} else if (v.len == -ENODATA) {
-		err = sys_fremovexattr(dst_fd, ACL_DEFAULT);
+		err = acl_drop(dst, ACL_DEFAULT);
 		if (err == -ENODATA || err == -ENOTSUP)
 			err = 0;
 	} else {
@@ -94,29 +104,29 @@ static int acl_copy_default(int src_fd, int dst_fd)
 	return err;
 }
 
-int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path, bool dir,
+int acl_copy(int src_fd, const char *src_path, const struct acl_dst *dst, bool dir,
 	     bool dst_bare)
 {
 	struct acl_value v;
 	int err;
 
 	if (acl_get(src_fd, ACL_ACCESS, &v) >= 0) {
-		err = sys_fsetxattr(dst_fd, ACL_ACCESS, v.data, (size_t)v.len, 0);
+		err = acl_put(dst, ACL_ACCESS, v.data, (size_t)v.len);
 		/* Nowhere to keep it: the mode already says all a trivial one does. */
 		if (err == -ENOTSUP && acl_trivial(&v))
 			err = 0;
 		else if (!err && dir)
-			err = acl_copy_default(src_fd, dst_fd);
+			err = acl_copy_default(src_fd, dst);
 	} else if (v.len == -ENODATA && dst_bare && !dir) {
 		err = 0;	/* none there to drop */
 	} else if (v.len == -ENODATA) {
 		/* As cp: a default ACL follows only where the access ACL went,
 		 * and where ACLs cannot be there is none to drop. */
-		err = sys_fremovexattr(dst_fd, ACL_ACCESS);
+		err = acl_drop(dst, ACL_ACCESS);
 		if (err == -ENODATA)
 			err = 0;
 		if (!err && dir)
-			err = acl_copy_default(src_fd, dst_fd);
+			err = acl_copy_default(src_fd, dst);
 		else if (err == -ENOTSUP)
 			err = 0;
 	} else {
@@ -125,13 +135,13 @@ int acl_copy(int src_fd, const char *src_path, int dst_fd, const char *dst_path,
 		goto out_free;
 	}
 	if (err)
-		util_error(err, "preserving permissions for %s", util_quote(dst_path));
+		util_error(err, "preserving permissions for %s", util_quote(dst->path));
 out_free:
 	acl_value_free(&v);
 	return err;
 }
 
-int acl_set_mode(int fd, const char *path, mode_t mode)
+int acl_set_mode(const struct acl_dst *dst, mode_t mode)
 {
 	struct {
 		struct acl_header h;
@@ -143,11 +153,11 @@ int acl_set_mode(int fd, const char *path, mode_t mode)
 		  { htole16(ACL_OTHER), htole16(mode & 7), UINT32_MAX } },
 	};
 	/* The kernel stores no trivial ACL: this sets the mode and drops one. */
-	int err = sys_fsetxattr(fd, ACL_ACCESS, &acl, sizeof(acl), 0);
+	int err = acl_put(dst, ACL_ACCESS, &acl, sizeof(acl));
 
 	if (err == -ENOTSUP)
-		err = sys_fchmod(fd, mode);
+		err = dst->via ? sys_fchmodat(AT_FDCWD, dst->via, mode) : sys_fchmod(dst->fd, mode);
 	if (err)
-		util_error(err, "setting permissions for %s", util_quote(path));
+		util_error(err, "setting permissions for %s", util_quote(dst->path));
 	return err;
 }

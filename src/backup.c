@@ -33,7 +33,8 @@ int backup_parse(const char *w)
 	return hit ? -2 : found;
 }
 
-/* The highest N of NAME.~N~ in the directory, 0 if none. */
+/* The highest N of NAME.~N~ in the directory, 0 if none, or -errno when
+ * it cannot be listed. */
 static int backup_highest(int dirfd, const char *dir, const char *base)
 {
 	size_t blen = strlen(base);
@@ -43,8 +44,9 @@ static int backup_highest(int dirfd, const char *dir, const char *base)
 
 	fd = sys_openat(dirfd, dir, O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
-		return 0;
-	if (walk_read(fd, &l, &wb) == 0) {
+		return fd;
+	high = walk_read(fd, &l, &wb);
+	if (high == 0) {
 		for (size_t i = 0; i < l.n; i++) {
 			const char *e = l.names[i];
 			char *end;
@@ -62,6 +64,24 @@ static int backup_highest(int dirfd, const char *dir, const char *base)
 	return high;
 }
 
+/* Where the directory cannot be listed (write and search only): the
+ * numbers taken, counted by name from 1 to the first free one. (Past a
+ * gap this reuses a number cp would not; the backup is made no-replace
+ * all the same.) */
+static int backup_probe(int dirfd, const char *name)
+{
+	size_t n = strlen(name) + 16;
+	char *try = util_xmalloc(n);
+	struct stat st;
+	int high = 0;
+
+	do
+		snprintf(try, n, "%s.~%d~", name, ++high);
+	while (high < 1000000000 && sys_fstatat(dirfd, try, &st, AT_SYMLINK_NOFOLLOW) == 0);
+	free(try);
+	return high - 1;
+}
+
 /* The longest last component cp gives a backup: one under NAME_MAX
  * (GNU cp 9.1 cuts a 255-byte backup name, measured). */
 #define BACKUP_BASE_MAX (NAME_MAX - 1)
@@ -69,16 +89,15 @@ static int backup_highest(int dirfd, const char *dir, const char *base)
 /* A backup name whose last component is too long is cut as cp cuts it:
  * the file's own name and a '~' if that fits, else the name shortened so
  * that '~' ends it at the limit. base: where the last component starts,
- * blen: the file's own name's length there. True if it was cut. */
-static bool backup_fit(char *base, size_t blen)
+ * blen: the file's own name's length there. */
+static void backup_fit(char *base, size_t blen)
 {
 	if (strlen(base) <= BACKUP_BASE_MAX)
-		return false;
+		return;
 	if (blen > BACKUP_BASE_MAX - 1)
 		blen = BACKUP_BASE_MAX - 1;
 	base[blen] = '~';
 	base[blen + 1] = 0;
-	return true;
 }
 
 char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *noreplace)
@@ -89,12 +108,13 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *no
 	enum cp_backup type = o->backup;
 	char *out;
 	int high = 0;
-	bool cut;
 
 	if (!dir)
 		return NULL;
 	if (type != BACKUP_SIMPLE)
 		high = backup_highest(dirfd, dir, base);
+	if (high < 0)
+		high = backup_probe(dirfd, name);
 	free(dir);
 	if (type == BACKUP_EXISTING)
 		type = high > 0 ? BACKUP_NUMBERED : BACKUP_SIMPLE;
@@ -107,10 +127,11 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *no
 		strcpy(out, name);
 		strcat(out, o->suffix);
 	}
-	cut = backup_fit(out + (base - name), strlen(base));
-	/* Cut, a numbered name is no longer new: an older backup there stays. */
+	backup_fit(out + (base - name), strlen(base));
+	/* A numbered name is meant to be new (a cut one is no longer, one
+	 * found by backup_probe may not be): an older backup there stays. */
 	if (noreplace)
-		*noreplace = cut && type == BACKUP_NUMBERED;
+		*noreplace = type == BACKUP_NUMBERED;
 	return out;
 }
 

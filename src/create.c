@@ -379,6 +379,11 @@ int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 	/* The one just made is not looked for through a symlink put there. */
 	d->dst_fd = sys_openat(dst->dirfd, dst->name,
 			       O_RDONLY | O_DIRECTORY | (d->exists ? 0 : O_NOFOLLOW), 0);
+	/* One that was there may let us write and search it, not read it, as
+	 * cp needs (it goes by names): held O_PATH, it takes the entries. */
+	d->dst_opath = d->dst_fd == -EACCES && d->exists;
+	if (d->dst_opath)
+		d->dst_fd = sys_openat(dst->dirfd, dst->name, O_PATH | O_DIRECTORY, 0);
 	if (d->dst_fd < 0) {
 		util_error(d->dst_fd, "cannot access %s", util_quote(dst->path));
 		return d->dst_fd;
@@ -412,7 +417,8 @@ int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_
 		      struct tree_dir *d)
 {
 	struct meta_node ms = { .fd = d->src_fd < 0 ? -1 : d->src_fd, .path = src_path };
-	struct meta_node md = { .fd = d->dst_fd, .path = dst_path, .created = !d->exists };
+	struct meta_node md = { .fd = d->dst_fd, .path = dst_path, .created = !d->exists,
+				.opath = d->dst_opath };
 	int err = 0;
 
 	/* Without its descriptor (it could not be opened again) the copy
@@ -421,7 +427,8 @@ int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_
 		err = meta_apply(ctx->o, &d->sst, &ms, &md, d->fix);
 	/* --fsync: the entries made in it reach storage with the directory. */
 	if (d->dst_fd >= 0 && ctx->o->fsync) {
-		int serr = sys_fsync(d->dst_fd);
+		/* (An O_PATH one cannot be synced: it is the EACCES of its open.) */
+		int serr = d->dst_opath ? -EACCES : sys_fsync(d->dst_fd);
 		if (serr) {
 			util_error(serr, "cannot sync directory %s", util_quote(dst_path));
 			if (!err)

@@ -154,11 +154,10 @@ int dest_begin(struct dest *d, bool regular)
  * AT_EMPTY_PATH (which older kernels allow only with CAP_DAC_READ_SEARCH). */
 static int dest_link_fd(struct dest *d, const char *name)
 {
-	char proc[32];
+	char proc[SYS_FDPATH_MAX];
 	int err;
 
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", d->fd);
-	err = sys_linkat(AT_FDCWD, proc, d->dirfd, name, AT_SYMLINK_FOLLOW);
+	err = sys_linkat(AT_FDCWD, sys_fdpath(d->fd, proc), d->dirfd, name, AT_SYMLINK_FOLLOW);
 	if (err == -ENOENT)
 		err = sys_linkat(d->fd, "", d->dirfd, name, AT_EMPTY_PATH);
 	return err;

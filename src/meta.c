@@ -14,13 +14,16 @@ static bool meta_is_link(const struct meta_node *n)
 	return n->fd < 0;
 }
 
-static int meta_times(const struct stat *st, const struct meta_node *dst)
+/* via: the path to dst when its descriptor is O_PATH, else NULL. */
+static int meta_times(const struct stat *st, const struct meta_node *dst, const char *via)
 {
 	struct timespec ts[2] = { st->st_atim, st->st_mtim };
 	int r;
 
 	if (meta_is_link(dst))
 		return sys_utimensat(dst->dirfd, dst->name, ts, AT_SYMLINK_NOFOLLOW);
+	if (via)
+		return sys_utimensat(AT_FDCWD, via, ts, 0);
 	r = futimens(dst->fd, ts);
 	return (int)sys_ret(SC_utimensat, r);
 }
@@ -40,14 +43,21 @@ static int meta_owner(const struct stat *st, const struct meta_node *dst)
 
 	if (dst->made && dst->made->st_uid == st->st_uid && dst->made->st_gid == st->st_gid)
 		return 0;
-	err = meta_is_link(dst)
-		? sys_fchownat(dst->dirfd, dst->name, st->st_uid, st->st_gid, AT_SYMLINK_NOFOLLOW)
-		: sys_fchown(dst->fd, st->st_uid, st->st_gid);
+	/* (fchownat takes an O_PATH descriptor with an empty name.) */
+	if (meta_is_link(dst))
+		err = sys_fchownat(dst->dirfd, dst->name, st->st_uid, st->st_gid,
+				   AT_SYMLINK_NOFOLLOW);
+	else if (dst->opath)
+		err = sys_fchownat(dst->fd, "", st->st_uid, st->st_gid, AT_EMPTY_PATH);
+	else
+		err = sys_fchown(dst->fd, st->st_uid, st->st_gid);
 
 	if (err == 0)
 		return 0;
 	/* As cp: keep at least the group if the user cannot be given away. */
-	if (!meta_is_link(dst))
+	if (dst->opath)
+		sys_fchownat(dst->fd, "", (uid_t)-1, st->st_gid, AT_EMPTY_PATH);
+	else if (!meta_is_link(dst))
 		sys_fchown(dst->fd, (uid_t)-1, st->st_gid);
 	if ((err == -EPERM || err == -EINVAL) && !meta_privileged())
 		return 1;
@@ -58,7 +68,7 @@ static int meta_owner(const struct stat *st, const struct meta_node *dst)
 /* *acl: whether the source has an access ACL, as its list says (left -1,
  * unknown, when there is no list). */
 static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
-		      const struct meta_node *dst, int *acl)
+		      const struct meta_node *dst, const char *via, int *acl)
 {
 	/* Both at the kernel's limits (XATTR_LIST_MAX, XATTR_SIZE_MAX), on the
 	 * stack: a worker mallocs nothing (see engine.c). */
@@ -88,7 +98,8 @@ static int meta_xattr(const struct cp_opts *o, const struct meta_node *src,
 		ssize_t len = sys_ret(SC_fgetxattr, fgetxattr(src->fd, name, value, sizeof(value)));
 		if (len < 0)
 			continue;
-		int r = (int)sys_ret(SC_fsetxattr, fsetxattr(dst->fd, name, value, (size_t)len, 0));
+		int r = via ? sys_setxattr(via, name, value, (size_t)len, 0)
+			    : sys_fsetxattr(dst->fd, name, value, (size_t)len, 0);
 		if (r && o->preserve.xattr_must) {
 			util_error(r, "setting attribute %s for %s", util_quote(name),
 				   util_quote(dst->path));
@@ -122,8 +133,11 @@ mode_t meta_final_mode(const struct cp_opts *o, const struct stat *st, mode_t ma
 /* The ACLs that go with the mode: the source's with -p, none on a new
  * file with --no-preserve=mode (not even the directory's default one). */
 static int meta_acl(const struct cp_opts *o, const struct stat *st,
-		    const struct meta_node *src, const struct meta_node *dst, int src_acl)
+		    const struct meta_node *src, const struct meta_node *dst, const char *via,
+		    int src_acl)
 {
+	struct acl_dst to = { .fd = dst->fd, .via = via, .path = dst->path };
+
 	if (meta_is_link(dst))
 		return 0;	/* no descriptor: a special file (cp's are rarely ACL'd) */
 	/* None to copy and none to remove: the mode says it all. */
@@ -131,11 +145,9 @@ static int meta_acl(const struct cp_opts *o, const struct stat *st,
 		return 0;
 	if (o->preserve.mode)
 		return meta_is_link(src) ? 0
-		       : acl_copy(src->fd, src->path, dst->fd, dst->path, S_ISDIR(st->st_mode),
-				  dst->made != NULL);
+		       : acl_copy(src->fd, src->path, &to, S_ISDIR(st->st_mode), dst->made != NULL);
 	if (o->preserve.mode_off && dst->created)
-		return acl_set_mode(dst->fd, dst->path,
-				    (S_ISDIR(st->st_mode) ? 0777 : 0666) & ~o->umask);
+		return acl_set_mode(&to, (S_ISDIR(st->st_mode) ? 0777 : 0666) & ~o->umask);
 	return 0;
 }
 
@@ -144,9 +156,11 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 {
 	mode_t special = S_ISUID | S_ISGID | S_ISVTX;
 	int err, ret = 0, src_acl = -1;
+	char buf[SYS_FDPATH_MAX];
+	const char *via = dst->opath ? sys_fdpath(dst->fd, buf) : NULL;
 
 	if (o->preserve.times) {
-		err = meta_times(st, dst);
+		err = meta_times(st, dst, via);
 		if (err) {
 			util_error(err, "preserving times for %s", util_quote(dst->path));
 			ret = err;
@@ -160,7 +174,7 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 			ret = err;
 	}
 	if (o->preserve.xattr) {
-		err = meta_xattr(o, src, dst, &src_acl);
+		err = meta_xattr(o, src, dst, via, &src_acl);
 		if (err)
 			ret = err;
 	}
@@ -172,13 +186,16 @@ int meta_apply(const struct cp_opts *o, const struct stat *st, const struct meta
 		mode_default &= special | 0777;
 	if (mode_default != (mode_t)-1 &&
 	    !(dst->made && (dst->made->st_mode & 07777) == mode_default)) {
-		err = meta_is_link(dst) ? sys_fchmodat(dst->dirfd, dst->name, mode_default)
-					: sys_fchmod(dst->fd, mode_default);
+		if (meta_is_link(dst))
+			err = sys_fchmodat(dst->dirfd, dst->name, mode_default);
+		else
+			err = via ? sys_fchmodat(AT_FDCWD, via, mode_default)
+				  : sys_fchmod(dst->fd, mode_default);
 		if (err) {
 			util_error(err, "preserving permissions for %s", util_quote(dst->path));
 			return err;
 		}
 	}
-	err = meta_acl(o, st, src, dst, src_acl);
+	err = meta_acl(o, st, src, dst, via, src_acl);
 	return err ? err : ret;
 }

@@ -12,6 +12,7 @@ struct meta_node {
 	const char *name;
 	const char *path;
 	bool symlink;	/* no mode to set */
+	bool opath;	/* fd is O_PATH (a directory we may not read): sys_fdpath */
 	bool created;	/* made by this copy, not one that was there */
 	/* Made just now where its owner, group and mode are known without
 	 * looking, and with no ACL (a plain directory, tree.h): what already

@@ -13,7 +13,7 @@
 	X(fcntl) X(pipe2) X(getdents64) X(mkdirat) X(mknodat) X(symlinkat) \
 	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(renameat2) X(fsync) X(fadvise64) X(fchmod) \
 	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \
-	X(fgetxattr) X(fsetxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) X(fremovexattr) X(faccessat2) \
+	X(fgetxattr) X(fsetxattr) X(setxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) X(fremovexattr) X(removexattr) X(faccessat2) \
 	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) \
 	X(rt_sigaction) X(kill) X(getpid) X(umask) X(getrusage) X(poll) \
 	X(futex) X(sched_getaffinity) X(sched_yield) X(clone3)

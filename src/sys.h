@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <linux/futex.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -293,6 +294,29 @@ static inline int sys_fsetxattr(int fd, const char *name, const void *buf, size_
 static inline int sys_fremovexattr(int fd, const char *name)
 {
 	return (int)sys_ret(SC_fremovexattr, fremovexattr(fd, name));
+}
+
+/* The magic link /proc/self/fd/N: a path to what fd is, for the calls
+ * that take no descriptor or not this one. A directory zcp may write and
+ * search but not read (0333, not root) opens only O_PATH, and no f*()
+ * call takes an O_PATH descriptor (EBADF): its attributes go by this. */
+#define SYS_FDPATH_MAX 32
+
+static inline const char *sys_fdpath(int fd, char buf[SYS_FDPATH_MAX])
+{
+	snprintf(buf, SYS_FDPATH_MAX, "/proc/self/fd/%d", fd);
+	return buf;
+}
+
+static inline int sys_setxattr(const char *path, const char *name, const void *buf, size_t n,
+			       int flags)
+{
+	return (int)sys_ret(SC_setxattr, setxattr(path, name, buf, n, flags));
+}
+
+static inline int sys_removexattr(const char *path, const char *name)
+{
+	return (int)sys_ret(SC_removexattr, removexattr(path, name));
 }
 
 /* ---- sendfile, mmap and uring_splice methods (src/methods/, src/uring.c) ----

@@ -19,6 +19,7 @@ struct tree_dir {
 	bool exists;		/* merged into a directory that was there */
 	int src_fd;		/* -1: it could not be opened (reported) */
 	int dst_fd;
+	bool dst_opath;		/* dst_fd is O_PATH: one there we may not read (0333) */
 	bool dst_absent;	/* --dry-run: not there; dst_fd is the nearest directory above */
 	struct stat dst_st;	/* what dst_fd is */
 	mode_t fix;		/* the mode to set when finished, or (mode_t)-1 */

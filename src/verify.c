@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -55,10 +54,9 @@ static ssize_t verify_read(int fd, char *buf, size_t n, off_t off)
  * through is write-only, and an O_TMPFILE has no name to open. */
 static int verify_reopen(int dst_fd)
 {
-	char proc[32];
+	char proc[SYS_FDPATH_MAX];
 
-	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", dst_fd);
-	return sys_openat(AT_FDCWD, proc, O_RDONLY, 0);
+	return sys_openat(AT_FDCWD, sys_fdpath(dst_fd, proc), O_RDONLY, 0);
 }
 
 static int verify_compare(int src_fd, int rfd, struct verify_result *r)

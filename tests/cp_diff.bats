@@ -917,6 +917,86 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	oracle_failed "Permission denied"
 }
 
+# A directory we may write and search but not read (0333): cp goes by
+# names and merges into it; zcp holds it O_PATH and sets its attributes
+# through /proc/self/fd. Its entries: a file to overwrite, one to make, a
+# directory to make; the source directory has xattrs and ACLs to carry.
+fx_wx_only() {
+	mkdir -p s/x/sub d/x
+	echo a >s/x/f
+	echo b >s/x/g
+	echo h >s/x/sub/h
+	echo old >d/x/g
+	setfattr -n user.k -v v s/x
+	setfacl -m u:root:rx s/x
+	setfacl -d -m u::rwx,g::rx,o::- s/x
+	stamp
+	own_nobody
+	chmod 0333 d/x
+}
+
+@test "merging into a write-and-search-only directory (0333, as nobody), as cp does" {
+	for jobs in 1 8; do
+		for args in -r "-r --no-preserve=mode" -ru -rn -a -rp; do
+			# Times are compared where they are kept (else both are "now").
+			local -a times=()
+			[[ $args == -a* || $args == -rp ]] && times=(--times d)
+			# shellcheck disable=SC2086 # the words of args are options
+			both --nobody --env ZCP_JOBS=$jobs "${times[@]}" fx_wx_only $args s/. d
+			oracle_ok
+			# What the case is about: cp merged into it, zcp too.
+			[ -f "$T/z/d/x/f" ] && [ -f "$T/z/d/x/sub/h" ]
+			rm -rf "$T/c" "$T/z"
+		done
+	done
+	# The attributes did reach it (the trees compared them; cp's set them).
+	both --nobody fx_wx_only -a s/. d
+	[ "$(stat -c %a "$T/z/d/x")" = 750 ] || [ "$(stat -c %a "$T/z/d/x")" = 755 ]
+	[ "$(getfattr --only-values -n user.k "$T/z/d/x")" = v ]
+	getfacl -p "$T/z/d/x" | grep -q '^default:user::rwx'
+	# --fsync (zcp's) cannot open it to flush it: said, exit 1, files copied.
+	rm -rf "$T/z" && mkdir "$T/z" && cd "$T/z" && fx_wx_only
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$ZCP" -r --fsync s/. d
+	assert_failure 1
+	assert_output "zcp: cannot sync directory 'd/./x': Permission denied"
+	cmp s/x/f d/x/f && cmp s/x/g d/x/g && cmp s/x/sub/h d/x/sub/h
+}
+
+# cp 9.1 is no oracle here: it cannot list the directory to name a backup
+# and fails the file ("cannot create regular file ...: File exists").
+# zcp finds the numbers taken by name, and never replaces a backup.
+@test "backups in a write-and-search-only directory (as nobody): no earlier backup replaced" {
+	mkdir -p s/x d/x
+	echo new >s/x/g
+	echo new >f
+	echo old >d/x/g
+	echo b1 >d/x/g.~1~
+	echo b2 >d/x/g.~2~
+	echo old >d/x/f
+	echo f1 >d/x/f.~1~
+	own_nobody
+	chmod 0333 d/x
+	as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+	# Into it as the target directory (before, f.~1~ was replaced).
+	run as_nobody "$ZCP" --backup=existing f d/x
+	assert_success
+	[ "$(cat d/x/f)" = new ] && [ "$(cat d/x/f.~1~)" = f1 ] && [ "$(cat d/x/f.~2~)" = old ]
+	# Merged into by -r.
+	run as_nobody "$ZCP" -r --backup=numbered s/. d
+	assert_success
+	chmod 0755 d/x
+	[ "$(cat d/x/g)" = new ]
+	[ "$(cat d/x/g.~1~)" = b1 ] && [ "$(cat d/x/g.~2~)" = b2 ] && [ "$(cat d/x/g.~3~)" = old ]
+	# Simple backups as anywhere, and --atomic's renames into it.
+	echo old2 >d/x/g
+	chmod 0333 d/x
+	run as_nobody "$ZCP" -a --atomic --backup=simple s/. d
+	assert_success
+	[ "$(stat -c %a d/x)" = 755 ]
+	[ "$(cat d/x/g~)" = old2 ] && [ "$(cat d/x/g)" = new ] && [ "$(cat d/x/g.~3~)" = old ]
+	[ "$(find d -name '*.zcp*' | wc -l)" = 0 ]
+}
+
 @test "ownership that cannot be given away (as nobody)" {
 	both --nobody 'fx_basic; own_nobody; chown root:root a; chmod 644 a' -p a x
 	oracle_ok
