@@ -89,15 +89,16 @@ static int backup_probe(int dirfd, const char *name)
 /* A backup name whose last component is too long is cut as cp cuts it:
  * the file's own name and a '~' if that fits, else the name shortened so
  * that '~' ends it at the limit. base: where the last component starts,
- * blen: the file's own name's length there. */
-static void backup_fit(char *base, size_t blen)
+ * blen: the file's own name's length there. True if it was cut. */
+static bool backup_fit(char *base, size_t blen)
 {
 	if (strlen(base) <= BACKUP_BASE_MAX)
-		return;
+		return false;
 	if (blen > BACKUP_BASE_MAX - 1)
 		blen = BACKUP_BASE_MAX - 1;
 	base[blen] = '~';
 	base[blen + 1] = 0;
+	return true;
 }
 
 char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *noreplace)
@@ -108,6 +109,7 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *no
 	enum cp_backup type = o->backup;
 	char *out;
 	int high = 0;
+	bool cut = false;
 
 	if (!dir)
 		return NULL;
@@ -127,11 +129,16 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *no
 		strcpy(out, name);
 		strcat(out, o->suffix);
 	}
-	backup_fit(out + (base - name), strlen(base));
-	/* A numbered name is meant to be new (a cut one is no longer, one
-	 * found by backup_probe may not be): an older backup there stays. */
+	/* (cp cuts only where it looked for numbered names: a simple
+	 * backup asked for is never cut, and too long fails.) */
+	if (o->backup != BACKUP_SIMPLE)
+		cut = backup_fit(out + (base - name), strlen(base));
+	/* A numbered name is meant to be new (one found by backup_probe may
+	 * not be): an older backup there stays. A cut name is no longer this
+	 * file's own and may be another's backup: what is there stays too
+	 * (cp replaces it). */
 	if (noreplace)
-		*noreplace = type == BACKUP_NUMBERED;
+		*noreplace = type == BACKUP_NUMBERED || cut;
 	return out;
 }
 

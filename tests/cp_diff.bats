@@ -487,10 +487,11 @@ oracle_ok() { [ "$CRC" -eq 0 ]; }
 # A name of n bytes: a..a.
 long_name() { printf 'a%.0s' $(seq "$1"); }
 
-@test "a backup name too long is cut as cp cuts it; a cut numbered one replaces no file" {
+@test "a backup name too long is cut as cp cuts it (not a simple one); a cut one replaces no file" {
 	local n
 	for c in "255 -b" "254 -bv" "253 -b -S xyz" "240 -b -S 0123456789012345678" \
-		 "251 --backup=numbered" "253 --backup=existing -v" "255 --backup=t"; do
+		 "251 --backup=numbered" "253 --backup=existing -v" "255 --backup=t" \
+		 "254 --backup=simple" "251 --backup=simple -S .bak"; do
 		set -- $c
 		n=$(long_name "$1")
 		shift
@@ -498,18 +499,38 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 		both "fx_basic; echo old >$n" "$@" a "$n"
 		oracle_ok
 	done
+	# A simple backup asked for is not cut: too long, it fails as cp's.
+	for c in "255 --backup=simple" "253 --backup=simple -S .bak"; do
+		set -- $c
+		n=$(long_name "$1")
+		shift
+		rm -rf "${T:?}/c" "$T/z"
+		both "fx_basic; echo old >$n; echo precious >${n:0:253}~" "$@" a "$n"
+		oracle_failed "File name too long"
+		[ "$(cat "$T/z/$n")" = old ] && [ "$(cat "$T/z/${n:0:253}~")" = precious ]
+	done
+	# Not cut, it does not land on another file's backup name.
+	rm -rf "${T:?}/c" "$T/z"
+	n=$(long_name 254)
+	both "fx_basic; echo old >$n; echo precious >${n:0:253}~" --backup=simple a "$n"
+	oracle_ok
+	[ "$(cat "$T/z/${n:0:253}~")" = precious ] && [ "$(cat "$T/z/$n~")" = old ]
 	# The cut numbered name is there already: cp leaves both files be.
 	rm -rf "${T:?}/c" "$T/z"
 	n=$(long_name 253)
 	both "fx_basic; echo old >$n; echo older >${n}~" --backup=numbered a "$n"
 	oracle_failed "File exists"
 	[ "$(cat "$T/z/$n")" = old ] && [ "$(cat "$T/z/$n~")" = older ]
-	# A cut simple one is replaced, as a simple backup is.
-	rm -rf "${T:?}/c" "$T/z"
+	# A cut name that is there may be another file's backup (here the
+	# 253-byte name's): zcp keeps it and fails the file; cp replaces it.
 	n=$(long_name 255)
-	both "fx_basic; echo old >$n; echo older >${n:0:253}~" -b a "$n"
-	oracle_ok
-	[ "$(cat "$T/z/${n:0:253}~")" = old ]
+	echo old >"$n"
+	echo older >"${n:0:253}~"
+	echo new >src
+	run "$ZCP" -b src "$n"
+	assert_failure 1
+	assert_output "zcp: cannot backup '$n': File exists"
+	[ "$(cat "$n")" = old ] && [ "$(cat "${n:0:253}~")" = older ]
 }
 
 @test "--backup with an abbreviated control word" {
