@@ -91,6 +91,13 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 	/* Standard input is its data, whatever it is (a pipe, a terminal),
 	 * -r or not: never a FIFO made empty in its name. */
 	if (strcmp(src, "-") == 0) {
+		/* No name to link to, no file whose attributes to take: refused
+		 * before DEST is looked at (or removed: --remove-destination). */
+		if (o->link == LINK_HARD || o->attr_only) {
+			util_error(0, "cannot %s standard input: name the source file",
+				   o->attr_only ? "copy the attributes of" : "hard link to");
+			return -EINVAL;
+		}
 		s.name = NULL;
 		read_stdin = *o;
 		read_stdin.copy_contents = true;

@@ -46,3 +46,19 @@ teardown() { zcp_teardown; }
 		[ ! -s d ]
 	done
 }
+
+@test "stdin has no name to hard link to nor attributes to copy: refused, DEST untouched" {
+	echo data >f
+	for o in "-l --remove-destination" -l -lf --attributes-only; do
+		echo keep >out
+		# shellcheck disable=SC2086 # the words of o are options
+		run "$ZCP" $o - out <f
+		assert_failure 1
+		assert_output --partial "standard input: name the source file"
+		[ "$(cat out)" = keep ]
+		# shellcheck disable=SC2086
+		run "$ZCP" $o - new <f
+		assert_failure 1
+		[ ! -e new ]
+	done
+}
