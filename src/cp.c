@@ -15,6 +15,7 @@
 #include "util.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -471,9 +472,22 @@ static int cp_to_stdout(struct cp_ctx *ctx, const struct cp_path *src, struct st
 
 /* Is st the --stats-file's file? Copied, it would be read while the
  * report is not yet in it; written over, the report would land in the copy. */
+/* Set when the copy met the --stats-file's file (any worker): a report
+ * file that was there is then left as it was. */
+static atomic_bool cp_report_seen;
+
 static bool cp_is_report(const struct cp_opts *o, const struct stat *st)
 {
-	return o->report_ino && st->st_ino == o->report_ino && st->st_dev == o->report_dev;
+	bool hit = o->report_ino && st->st_ino == o->report_ino && st->st_dev == o->report_dev;
+
+	if (hit)
+		atomic_store_explicit(&cp_report_seen, true, memory_order_relaxed);
+	return hit;
+}
+
+bool cp_report_met(void)
+{
+	return atomic_load_explicit(&cp_report_seen, memory_order_relaxed);
 }
 
 /* Options under which a new regular file is only data and attributes:

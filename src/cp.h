@@ -125,6 +125,8 @@ int cp_parents_finish(struct cp_ctx *ctx, struct cp_parents *p);
 
 void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o);
 void cp_ctx_free(struct cp_ctx *ctx);
+/* Did the copy meet the --stats-file's file (o->report_*) and refuse it? */
+bool cp_report_met(void);
 
 
 

@@ -385,11 +385,13 @@ static bool main_stats_conflict(const struct zcp_args *a, const char *target, in
 	return hit;
 }
 
-/* The --stats-file, made or emptied before any copy: a path that cannot
+/* The --stats-file, made or opened before any copy: a path that cannot
  * be written fails the run before it starts. The fd, or -1 after the
- * error. Its regular file is then kept from the copy (o->report_*).
- * nsrc: the SOURCE operands, first in a->ops. */
-static int main_stats_open(struct zcp_args *a, const char *target, int nsrc)
+ * error. Its regular file is then kept from the copy (o->report_*); one
+ * that was there (*deferred) is emptied only at the end, if the copy did
+ * not meet it by some other path (main_stats_place). nsrc: the SOURCE
+ * operands, first in a->ops. */
+static int main_stats_open(struct zcp_args *a, const char *target, int nsrc, bool *deferred)
 {
 	const char *path = a->stats_file;
 	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
@@ -418,9 +420,52 @@ static int main_stats_open(struct zcp_args *a, const char *target, int nsrc)
 		a->o.report_dev = st.st_dev;
 		a->o.report_ino = st.st_ino;
 	}
-	if (regular && !made)
-		sys_ftruncate(fd, 0);
+	*deferred = regular && !made;
 	return fd;
+}
+
+/* Where the records of a deferred --stats-file wait: an unnamed file
+ * beside it, or (-1) memory where there can be none. */
+static int main_stats_stand_in(const struct zcp_args *a)
+{
+	const char *base;
+	char *parent = split_parent(a->stats_file, &base);
+	int fd = sys_openat(AT_FDCWD, parent ? parent : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+
+	free(parent);
+	return fd < 0 ? -1 : fd;
+}
+
+/* At the end, before the report is written to fd: its name must still
+ * lead to it (a backup or a copy may have taken the name), and a file
+ * that was there is written only if the copy did not meet it (it is
+ * also a source or a destination, refused file by file); then it is
+ * emptied and given what was streamed aside. 0, or -1 after the error. */
+static int main_stats_place(const struct zcp_args *a, int fd, bool deferred)
+{
+	const char *why = NULL;
+	struct stat st, now;
+	int err;
+
+	if (sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (sys_fstatat(AT_FDCWD, a->stats_file, &now, 0) != 0 || !util_same_inode(&st, &now)))
+		why = "was replaced or removed during the copy";
+	else if (deferred && cp_report_met())
+		why = "is also a file to copy or copied to";
+	if (why) {
+		util_error(0, "statistics file %s %s: not written", util_quote(a->stats_file), why);
+		return -1;
+	}
+	if (!deferred)
+		return 0;
+	err = sys_ftruncate(fd, 0);
+	if (!err)
+		err = report_stream_move(fd);
+	if (err) {
+		util_error(err, "error writing statistics file %s", util_quote(a->stats_file));
+		return -1;
+	}
+	return 0;
 }
 
 /* The reports, --stats's and --stats-file's: each write, and the file's
@@ -514,7 +559,7 @@ int main(int argc, char **argv)
 	struct cp_ctx ctx;
 	const char *target;
 	int ret = 0, nsrc, stats_fd = -1;
-	bool stdout_is_data;
+	bool stdout_is_data, stats_deferred = false;
 
 	main_init(o, argc, argv);
 	opts_parse(&a, argc, (const char **)argv);
@@ -530,10 +575,10 @@ int main(int argc, char **argv)
 		return 1;
 	if (a.bench)
 		return bench_operands(&ctx, &a, target, nsrc);
-	if (a.stats_file && (stats_fd = main_stats_open(&a, target, nsrc)) < 0)
+	if (a.stats_file && (stats_fd = main_stats_open(&a, target, nsrc, &stats_deferred)) < 0)
 		return 1;
 	if (stats_fd >= 0 && !a.stats_json)
-		report_stream(stats_fd);
+		report_stream(stats_deferred ? main_stats_stand_in(&a) : stats_fd);
 	ctx.dir_mode = target != NULL;
 	stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
 	if (stdout_is_data && o->atomic) {
@@ -552,6 +597,11 @@ int main(int argc, char **argv)
 	engine_stop();
 	progress_stop();
 	fflush(stdout);
+	if (stats_fd >= 0 && main_stats_place(&a, stats_fd, stats_deferred)) {
+		sys_close(stats_fd);
+		stats_fd = -1;
+		ret = 1;
+	}
 	/* The data may be on standard output: then the report goes to stderr. */
 	ret |= main_report(&a, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO, stats_fd);
 	if (util_stdout_flush())

@@ -195,6 +195,22 @@ void report_stream(int fd)
 	report_stream_fd = fd;
 }
 
+int report_stream_move(int fd)
+{
+	off_t off = 0;
+	ssize_t n = 1;
+
+	while (report_streamed && !report_stream_err && n > 0) {
+		n = sys_sendfile(fd, report_stream_fd, &off, 1 << 30);
+		if (n < 0)
+			report_stream_err = (int)n;
+	}
+	if (report_stream_fd >= 0)
+		sys_close(report_stream_fd);
+	report_stream_fd = fd;
+	return report_stream_err;
+}
+
 static void report_write_all(int fd, const char *p, size_t n)
 {
 	while (n && !report_stream_err) {

@@ -13,6 +13,9 @@ void report_start(bool json, bool per_file_text);
 /* The JSON report goes to fd (--stats-file) and nowhere else: its records
  * are written there as they pile up, not kept to the end. */
 void report_stream(int fd);
+/* What report_stream wrote so far to a stand-in (closed here; none: -1)
+ * goes to fd, which the rest then follows. 0 or -errno. */
+int report_stream_move(int fd);
 /* s as a JSON string, valid whatever its bytes (see STATISTICS in zcp(1)). */
 void report_json_name(FILE *f, const char *s);
 /* SIGUSR1 prints a line of the progress so far to stderr, as dd does. */

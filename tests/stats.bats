@@ -242,7 +242,7 @@ PY
 	assert_not_exist t/a
 }
 
-@test "--stats-file met during the copy (a hard link in a tree, a destination to overwrite) is not copied, the rest is, exit 1" {
+@test "--stats-file met during the copy (a hard link in a tree, a destination to overwrite) is not copied, the rest is, exit 1; a file that was there is left as it was" {
 	for jobs in 1 2 8; do
 		rm -rf src dst out hl
 		mkdir -p src/d dst
@@ -252,18 +252,63 @@ PY
 		# The report's file is the destination the copy would overwrite.
 		run "$ZCP" --jobs=$jobs --stats-file=dst/keep -r src/. dst
 		assert_failure 1
-		assert_output "zcp: will not overwrite statistics file 'dst/./keep' with 'src/./keep'"
+		assert_line -n 0 "zcp: will not overwrite statistics file 'dst/./keep' with 'src/./keep'"
+		assert_line -n 1 "zcp: statistics file 'dst/keep' is also a file to copy or copied to: not written"
 		cmp src/d/o dst/d/o
-		jq -e '.measured.files == 1' dst/keep
-		# A hard link to it inside the source tree is not read.
+		[ "$(cat dst/keep)" = old ]
+		# A hard link to it inside the source tree is not read, nor emptied.
 		echo report >hl
 		ln hl src/d/hl
 		run "$ZCP" --jobs=$jobs --stats-file=hl -r src out
 		assert_failure 1
-		assert_output "zcp: will not copy statistics file 'src/d/hl'"
+		assert_line -n 0 "zcp: will not copy statistics file 'src/d/hl'"
 		assert_not_exist out/d/hl
 		cmp src/keep out/keep
 		cmp src/d/o out/d/o
-		jq -e '.measured.files == 2' hl
+		[ "$(cat src/d/hl)" = report ]
+		# One this run made is its own: refused as a destination, then written.
+		rm -rf dst && mkdir dst && rm src/d/hl
+		echo new >src/new.json
+		run "$ZCP" --jobs=$jobs --stats-file=dst/new.json -r src/. dst
+		assert_failure 1
+		assert_output "zcp: will not overwrite statistics file 'dst/./new.json' with 'src/./new.json'"
+		jq -e '.measured.files == 2' dst/new.json
+		rm src/new.json
 	done
+}
+
+@test "--stats-file reached by other paths is never emptied: -L, --files-from entries, a DEST in a directory, a backup's name" {
+	mkdir src
+	echo precious >outside
+	ln -s ../outside src/link
+	run "$ZCP" -rL src dst --stats-file=outside
+	assert_failure 1
+	assert_output --partial "not written"
+	[ "$(cat outside)" = precious ]
+	echo a >list
+	echo A >a
+	mkdir d
+	run "$ZCP" --files-from=list -t d --stats-file=a
+	assert_failure 1
+	[ "$(cat a)" = A ]
+	assert_not_exist d/a
+	echo old >d/b
+	echo new >b
+	run "$ZCP" b d --stats-file=d/b
+	assert_failure 1
+	[ "$(cat d/b)" = old ]
+	# A backup takes the report's name: said, not lost in silence.
+	echo old >c
+	run "$ZCP" -b b c --stats-file=c~
+	assert_failure 1
+	assert_output "zcp: statistics file 'c~' was replaced or removed during the copy: not written"
+	[ "$(cat c~)" = old ] && [ "$(cat c)" = new ]
+	# A report that was there is rewritten when nothing met it, streamed
+	# aside first when the list is long (3,000 records, past a block).
+	mkdir t
+	for i in $(seq 3000); do echo "$i" >"t/f$i"; done
+	echo junk >r.json
+	run "$ZCP" -r t t2 --stats-file=r.json
+	assert_success
+	jq -e '.measured.files == 3000 and (.files | length) == 3000' r.json
 }
