@@ -28,6 +28,10 @@
 struct cp_id {
 	dev_t dev;
 	ino_t ino;
+	/* A hard link made (-l) is its source's inode, which other names may
+	 * have: it is this name's, as cp keys it (NULL: any name). In the
+	 * same allocation. */
+	const char *path;
 };
 
 void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o)
@@ -128,9 +132,11 @@ static int cp_parent_stat(const struct cp_path *p, struct stat *st)
 	return err;
 }
 
-void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src)
+void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,
+		 const char *path)
 {
-	struct cp_id *id = util_xmalloc(sizeof(*id));
+	size_t len = path ? strlen(path) + 1 : 0;
+	struct cp_id *id = util_xmalloc(sizeof(*id) + len);
 	struct inomap *m = S_ISDIR(dst->st_mode) ? &ctx->created : &ctx->operands;
 
 	/* Memory stays bounded whatever the length of a --files-from list. */
@@ -138,7 +144,9 @@ void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *
 		inomap_free(m, free);
 		ctx->operands_forgot = true;
 	}
-	*id = (struct cp_id){ .dev = src->st_dev, .ino = src->st_ino };
+	id->dev = src->st_dev;
+	id->ino = src->st_ino;
+	id->path = path ? memcpy(id + 1, path, len) : NULL;
 	free(inomap_get(m, dst->st_dev, dst->st_ino));
 	inomap_put(m, dst->st_dev, dst->st_ino, id);
 }
@@ -647,6 +655,9 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 					   : NULL;
 	int err;
 
+	if (made && made->path && strcmp(made->path, dst->path) != 0)
+		made = NULL;	/* another name of a file linked to */
+
 	*ret = 0;
 	if (made && made->dev == sst->st_dev && made->ino == sst->st_ino &&
 	    (!file || (cmdline && o->backup == BACKUP_OFF))) {
@@ -766,8 +777,13 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 	struct stat made_st;
 	int err;
 
-	if (o->link != LINK_NONE && !S_ISDIR(sst->st_mode))
-		return links_make(ctx, src, dst, follow);
+	if (o->link != LINK_NONE && !S_ISDIR(sst->st_mode)) {
+		err = links_make(ctx, src, dst, follow);
+		if (!err && cmdline &&
+		    sys_fstatat(dst->dirfd, dst->name, &made_st, AT_SYMLINK_NOFOLLOW) == 0)
+			cp_remember(ctx, &made_st, sst, dst->path);
+		return err;
+	}
 	switch (data ? S_IFREG : sst->st_mode & S_IFMT) {
 	case S_IFDIR:
 		return tree_descend(ctx, sst, follow, false);
@@ -775,7 +791,7 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 		err = create_symlink(ctx, src, sst, dst);
 		if (!err && cmdline &&
 		    sys_fstatat(dst->dirfd, dst->name, &made_st, AT_SYMLINK_NOFOLLOW) == 0)
-			cp_remember(ctx, &made_st, sst);
+			cp_remember(ctx, &made_st, sst, NULL);
 		return err;
 	case S_IFIFO:
 	case S_IFCHR:
@@ -790,7 +806,7 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 			return attronly_copy(ctx, src, sst, dst, dlst != NULL);
 		err = create_data(ctx, src, sst, src_fd, dst, dlst, &made_st);
 		if (!err && cmdline)
-			cp_remember(ctx, &made_st, sst);
+			cp_remember(ctx, &made_st, sst, NULL);
 		return err;
 	}
 }

@@ -145,6 +145,8 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
 int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
 	       const struct stat *dlst, bool *gone, char **backup);
 
-/* Note that dst was made by this run from src. */
-void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src);
+/* Note that dst was made by this run from src; path: a hard link's name
+ * (its inode is the source's), else NULL. */
+void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,
+		 const char *path);
 #endif

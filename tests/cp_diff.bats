@@ -587,6 +587,27 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	[[ $CERR == *"specified more than once"* ]]
 }
 
+@test "-l and -s: a link made from one operand is not replaced by the next (-f, -b too); another name of its file is" {
+	local fx='mkdir s1 s2 dst; echo 1 >s1/f; echo 2 >s2/f; stamp'
+	for args in "-lf s1/f s2/f dst" "-l s1/f s2/f dst" "-l --remove-destination s1/f s2/f dst" \
+		"-lfb s1/f s2/f dst" "-sf $T/c/s1/f $T/c/s2/f dst" "-s $T/c/s1/f $T/c/s2/f dst"; do
+		# (-s needs absolute targets: the same ones on both sides, cp's.)
+		# shellcheck disable=SC2086 # the words of args are options and operands
+		both "$fx" $args
+		oracle_failed "will not overwrite just-created 'dst/f'"
+		[ "$(cat "$T/z/dst/f")" = 1 ]
+		rm -rf "$T/c" "$T/z"
+	done
+	# dst/b was there, a second name of a: replaced as any file is.
+	both 'echo a >a; echo b >b; mkdir dst; ln a dst/b; stamp' -lf a b dst
+	oracle_ok
+	[ "$(cat "$T/z/dst/b")" = b ]
+	rm -rf "$T/c" "$T/z"
+	both 'mkdir s1 dst; echo 1 >s1/f; stamp' -l s1/f s1/f dst
+	oracle_ok
+	[[ $CERR == *"specified more than once"* ]]
+}
+
 @test "will not overwrite just-created" {
 	both 'fx_basic; mkdir p1 p2; echo 1 >p1/f; echo 2 >p2/f' p1/f p2/f e
 	oracle_failed "will not overwrite just-created"
