@@ -5,6 +5,8 @@
 #include "sys.h"
 #include "util.h"
 
+#include <string.h>
+
 int attronly_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		  const struct cp_path *dst, bool exists)
 {
@@ -20,8 +22,17 @@ int attronly_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct st
 		return src_fd;
 	}
 	dst_fd = exists ? sys_openat(dst->dirfd, dst->name, O_WRONLY, 0)
-			: sys_openat(dst->dirfd, dst->name, O_WRONLY | O_CREAT | O_EXCL,
-				     o->preserve.mode_off ? 0666 : sst->st_mode & 0777);
+		 /* "name/" must be a directory: cp says so (dest_open too). */
+		 : dst->name[0] && dst->name[strlen(dst->name) - 1] == '/' ? -ENOTDIR
+		 : sys_openat(dst->dirfd, dst->name, O_WRONLY | O_CREAT | O_EXCL,
+			      o->preserve.mode_off ? 0666 : sst->st_mode & 0777);
+	/* There, yet not to be opened: a dangling symlink, which cp does
+	 * not write through. */
+	if (dst_fd == -ENOENT && exists) {
+		util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
+		err = dst_fd;
+		goto out_close_src;
+	}
 	if (dst_fd < 0) {
 		util_error(dst_fd, "cannot create regular file %s", util_quote(dst->path));
 		err = dst_fd;

@@ -278,8 +278,8 @@ static bool cp_ask(const char *path)
 	return yes;
 }
 
-static void cp_verbose(const struct cp_opts *o, const struct cp_path *src,
-		       const struct cp_path *dst, const char *backup)
+void cp_verbose(const struct cp_opts *o, const struct cp_path *src, const struct cp_path *dst,
+		const char *backup)
 {
 	if (!o->verbose)
 		return;
@@ -645,9 +645,10 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 	const struct cp_opts *o = ctx->o;
 	bool file = !S_ISDIR(sst->st_mode);
 	struct stat dst_sb = *dlst;
-	/* A dangling symlink is, to cp, a destination that does not exist. */
-	bool dst_known = cp_dst_lstat_only(o, sst) ||
-			 sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0) == 0;
+	/* A dangling symlink is, to cp, a destination that does not exist;
+	 * one in a loop, a destination that cannot be looked at. */
+	int serr = cp_dst_lstat_only(o, sst) ? 0 : sys_fstatat(dst->dirfd, dst->name, &dst_sb, 0);
+	bool dst_known = serr == 0;
 	/* What this run made matters for operands and directories: the
 	 * walker's business, never a worker's (it writes the map). */
 	const struct cp_id *made = dst_known && (cmdline || !file)
@@ -709,6 +710,12 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 	}
 	if ((*ret = cp_just_created(ctx, src, dst, dlst, &dst_sb, made, cmdline)) != 0)
 		return true;
+	/* (-f goes on: the open fails, the symlink is removed, as cp's.) */
+	if (serr == -ELOOP && !o->force) {
+		util_error(serr, "cannot stat %s", util_quote(dst->path));
+		*ret = serr;
+		return true;
+	}
 	/* A symlink to a directory is not one to merge into (-r) or
 	 * to refuse to overwrite (-b, --remove-destination). */
 	if (!file) {
@@ -852,7 +859,9 @@ static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *ss
 	}
 	if (S_ISDIR(sst->st_mode) && (err = cp_cyclic(ctx, src, sst)) != 0)
 		goto out_close_src;
-	cp_verbose(o, src, dst, backup);
+	/* (A directory is told once it is made, as cp tells it: create_dir_open.) */
+	if (!S_ISDIR(sst->st_mode))
+		cp_verbose(o, src, dst, backup);
 	err = cp_make(ctx, src, sst, src_fd, data, dst, exists ? dlst : NULL, cmdline, follow);
 out_close_src:
 	if (mine)

@@ -145,6 +145,9 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
 int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
 	       const struct stat *dlst, bool *gone, char **backup);
 
+/* -v: "'src' -> 'dst'", with the backup made, if any. */
+void cp_verbose(const struct cp_opts *o, const struct cp_path *src, const struct cp_path *dst,
+		const char *backup);
 /* Note that dst was made by this run from src; path: a hard link's name
  * (its inode is the source's), else NULL. */
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,

@@ -366,6 +366,7 @@ int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 			util_error(err, "cannot create directory %s", util_quote(dst->path));
 			return err;
 		}
+		cp_verbose(o, src, dst, NULL);
 		/* Writable and searchable by us while it fills, before we open it;
 		 * the real mode comes after. */
 		if ((mode & S_IRWXU) != S_IRWXU &&

@@ -608,6 +608,30 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	[[ $CERR == *"specified more than once"* ]]
 }
 
+@test "DEST a symlink loop: 'cannot stat' as cp, -f removes it; --attributes-only onto a dangling symlink" {
+	local fx='echo a >a; ln -s loop2 loop1; ln -s loop1 loop2; ln -s nowhere dl; stamp'
+	for o in "" -n -u -T -L -f -b; do
+		# shellcheck disable=SC2086 # o is an option or none
+		both "$fx" $o a loop1
+		rm -rf "$T/c" "$T/z"
+	done
+	both "$fx" a loop1
+	oracle_failed "cannot stat 'loop1': Too many levels of symbolic links"
+	for args in "a dl" "a dl/" "a loop1"; do
+		rm -rf "$T/c" "$T/z"
+		# shellcheck disable=SC2086
+		both "$fx" --attributes-only $args
+		oracle_failed ""
+	done
+	[[ $CERR == *"Too many levels"* ]]
+}
+
+@test "-v tells a directory once it is made: not one whose mkdir fails (as nobody)" {
+	both --nobody 'mkdir -p s/x/y d/x; echo f >s/x/f; own_nobody; chmod 555 d/x' -rv s/x d/x
+	oracle_failed "cannot create directory 'd/x/x': Permission denied"
+	[ -z "$COUT" ]
+}
+
 @test "will not overwrite just-created" {
 	both 'fx_basic; mkdir p1 p2; echo 1 >p1/f; echo 2 >p2/f' p1/f p2/f e
 	oracle_failed "will not overwrite just-created"
