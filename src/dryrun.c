@@ -214,8 +214,6 @@ int dryrun_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 		sys_close(d->src_fd);
 		return err;
 	}
-	if (!d->exists)
-		cp_verbose(ctx->o, src, dst, NULL);	/* where it would be made */
 	/* The real copy finds itself inside its source when the walk reaches
 	 * a directory it made; nothing is made here: look up from the place. */
 	if (strcmp(src->path, ctx->top_src) == 0 && strcmp(dst->path, ctx->top_dst) == 0 &&

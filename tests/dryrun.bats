@@ -102,3 +102,14 @@ dst_state() {
 	run zcp --dry-run -r d e
 	assert_success
 }
+
+@test "--dry-run -v: each directory told once, as without -v" {
+	mkdir -p s/x
+	echo f >s/x/f
+	run "$ZCP" -rv --dry-run s e
+	assert_success
+	[ "$(grep -c "^'s' -> 'e'\$" <<<"$output")" = 1 ]
+	[ "$(grep -c "^'s/x' -> 'e/x'\$" <<<"$output")" = 1 ]
+	[ "$(grep -c "would make a directory" <<<"$output")" = 2 ]
+	assert_not_exist e
+}
