@@ -147,6 +147,7 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 {
 	bool noreplace;
 	char *name = backup_name(o, dst->dirfd, dst->name, &noreplace), *path;
+	struct stat st;
 	size_t dir_len;
 	int err = -EPERM;
 
@@ -155,6 +156,12 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 	if (strcmp(name, dst->name) == 0) {	/* no suffix: never over itself */
 		free(name);
 		return -EINVAL;
+	}
+	/* Nor over the --stats-file's file, the report's alone. */
+	if (o->report_ino && sys_fstatat(dst->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    st.st_ino == o->report_ino && st.st_dev == o->report_dev) {
+		free(name);
+		return -EEXIST;
 	}
 	/* keep: a second name for the file, which stays where it is until
 	 * the copy replaces it in one rename; where the file system has no

@@ -658,6 +658,9 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 
 	if (made && made->path && strcmp(made->path, dst->path) != 0)
 		made = NULL;	/* another name of a file linked to */
+	/* The report's file as this destination: met (so not written over
+	 * at the end), whatever -n, -u or -i then decide for the copy. */
+	bool report = file && (cp_is_report(o, dlst) || (dst_known && cp_is_report(o, &dst_sb)));
 
 	*ret = 0;
 	if (made && made->dev == sst->st_dev && made->ino == sst->st_ino &&
@@ -701,7 +704,7 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 			*ret = err > 0 ? 0 : err;
 			return true;
 		}
-		if (cp_is_report(o, dlst) || cp_is_report(o, &dst_sb)) {
+		if (report) {
 			util_error(0, "will not overwrite statistics file %s with %s",
 				   util_quote(dst->path), util_quote(src->path));
 			*ret = -EEXIST;

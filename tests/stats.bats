@@ -297,12 +297,34 @@ PY
 	run "$ZCP" b d --stats-file=d/b
 	assert_failure 1
 	[ "$(cat d/b)" = old ]
-	# A backup takes the report's name: said, not lost in silence.
+	# A destination that -n, -u or -i spare is met all the same.
+	mkdir -p s2 d2
+	echo a >s2/a
+	echo KEEP >S
+	ln S d2/a
+	touch -d '+1 hour' S
+	for o in -n -u --update=none -i; do
+		run "$ZCP" $o --stats-file=S s2/a d2 </dev/null
+		assert_failure 1
+		assert_output --partial "statistics file 'S' is also a file to copy or copied to: not written"
+		[ "$(cat S)" = KEEP ]
+	done
+	# No backup lands on it.
+	echo x >d2/b
+	echo b >s2/b
+	echo KEEP >d2/b~
+	run "$ZCP" -b --stats-file=d2/b~ s2/b d2
+	assert_failure 1
+	assert_output "zcp: cannot backup 'd2/b': File exists"
+	[ "$(cat d2/b)" = x ]
+	jq -e '.measured.files == 1' d2/b~
+	# A backup would take the name of the report this run made: refused.
 	echo old >c
 	run "$ZCP" -b b c --stats-file=c~
 	assert_failure 1
-	assert_output "zcp: statistics file 'c~' was replaced or removed during the copy: not written"
-	[ "$(cat c~)" = old ] && [ "$(cat c)" = new ]
+	assert_output "zcp: cannot backup 'c': File exists"
+	[ "$(cat c)" = old ]
+	jq -e '.measured.files == 1' c~
 	# A report that was there is rewritten when nothing met it, streamed
 	# aside first when the list is long (3,000 records, past a block).
 	mkdir t
