@@ -414,6 +414,20 @@ int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 	return 0;
 }
 
+/* An O_PATH directory cannot be synced; it may be opened now that its
+ * mode is the source's (-a), else the error is the EACCES of that open. */
+static int create_sync_opath(int fd)
+{
+	char proc[SYS_FDPATH_MAX];
+	int rfd = sys_openat(AT_FDCWD, sys_fdpath(fd, proc), O_RDONLY | O_DIRECTORY, 0), err;
+
+	if (rfd < 0)
+		return rfd;
+	err = sys_fsync(rfd);
+	sys_close(rfd);
+	return err;
+}
+
 int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_path,
 		      struct tree_dir *d)
 {
@@ -428,8 +442,7 @@ int create_dir_finish(struct cp_ctx *ctx, const char *src_path, const char *dst_
 		err = meta_apply(ctx->o, &d->sst, &ms, &md, d->fix);
 	/* --fsync: the entries made in it reach storage with the directory. */
 	if (d->dst_fd >= 0 && ctx->o->fsync) {
-		/* (An O_PATH one cannot be synced: it is the EACCES of its open.) */
-		int serr = d->dst_opath ? -EACCES : sys_fsync(d->dst_fd);
+		int serr = d->dst_opath ? create_sync_opath(d->dst_fd) : sys_fsync(d->dst_fd);
 		if (serr) {
 			util_error(serr, "cannot sync directory %s", util_quote(dst_path));
 			if (!err)

@@ -1020,12 +1020,17 @@ fx_wx_only() {
 	[ "$(stat -c %a "$T/z/d/x")" = 750 ] || [ "$(stat -c %a "$T/z/d/x")" = 755 ]
 	[ "$(getfattr --only-values -n user.k "$T/z/d/x")" = v ]
 	getfacl -p "$T/z/d/x" | grep -q '^default:user::rwx'
-	# --fsync (zcp's) cannot open it to flush it: said, exit 1, files copied.
+	# --fsync (zcp's) cannot open it to flush it: said, exit 1, files copied;
+	# with -a it can, once it has the source's mode.
 	rm -rf "$T/z" && mkdir "$T/z" && cd "$T/z" && fx_wx_only
 	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$ZCP" -r --fsync s/. d
 	assert_failure 1
 	assert_output "zcp: cannot sync directory 'd/./x': Permission denied"
 	cmp s/x/f d/x/f && cmp s/x/g d/x/g && cmp s/x/sub/h d/x/sub/h
+	chmod 0333 d/x
+	run setpriv --reuid=nobody --regid=nogroup --clear-groups "$ZCP" -a --fsync s/. d
+	assert_success
+	[ "$(stat -c %a d/x)" = 755 ]
 }
 
 # cp 9.1 is no oracle here: it cannot list the directory to name a backup
