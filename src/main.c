@@ -85,18 +85,31 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 	struct cp_path d = { .dirfd = AT_FDCWD, .name = dst, .path = dst };
 	const struct cp_opts *o = ctx->o;
 	struct cp_opts read_stdin;
+	struct stat st;
 	char *dir = NULL;
 	int pfd = -1, err;
 
+	if (strcmp(dst, "-") == 0 && !ctx->dir_mode && util_std_is_closed(STDOUT_FILENO)) {
+		util_error(-EBADF, "cannot write standard output");
+		return -EBADF;
+	}
 	/* Standard input is its data, whatever it is (a pipe, a terminal),
 	 * -r or not: never a FIFO made empty in its name. */
 	if (strcmp(src, "-") == 0) {
 		/* No name to link to, no file whose attributes to take: refused
 		 * before DEST is looked at (or removed: --remove-destination). */
-		if (o->link == LINK_HARD || o->attr_only) {
+		if (o->link != LINK_NONE || o->attr_only) {
 			util_error(0, "cannot %s standard input: name the source file",
-				   o->attr_only ? "copy the attributes of" : "hard link to");
+				   o->attr_only ? "copy the attributes of" : "link to");
 			return -EINVAL;
+		}
+		/* Its data: none in a directory, none where it was closed. */
+		err = util_std_is_closed(STDIN_FILENO) ? -EBADF : sys_fstat(STDIN_FILENO, &st);
+		if (!err && S_ISDIR(st.st_mode))
+			err = -EISDIR;
+		if (err) {
+			util_error(err, "cannot read standard input");
+			return err;
 		}
 		s.name = NULL;
 		read_stdin = *o;

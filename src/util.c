@@ -369,9 +369,21 @@ const char *util_basename(const char *path, char *buf, size_t n)
  * sys.h: a message or a verbose line is a system call like any other, and
  * --stats must agree with strace about it.
  */
+/* The standard descriptors closed when zcp started (a bit each): a file
+ * it opened would take the number, and -v would write into a copy.
+ * /dev/null holds the place, and reading or writing there is EBADF, as
+ * it would have been. */
+static unsigned util_std_closed;
+
+bool util_std_is_closed(int fd)
+{
+	return fd >= 0 && fd <= STDERR_FILENO && (util_std_closed & (1u << fd));
+}
+
 static ssize_t util_cookie_read(void *c, char *buf, size_t n)
 {
-	ssize_t r = sys_read((int)(intptr_t)c, buf, n);
+	ssize_t r = util_std_is_closed((int)(intptr_t)c) ? -EBADF
+							 : sys_read((int)(intptr_t)c, buf, n);
 	if (r < 0) {
 		errno = (int)-r;
 		return -1;
@@ -385,7 +397,9 @@ static bool util_stdout_said;
 
 static ssize_t util_cookie_write(void *c, const char *buf, size_t n)
 {
-	ssize_t r = sys_write((int)(intptr_t)c, buf, n);
+	int fd = (int)(intptr_t)c;
+	/* (A closed stderr loses the messages, as it would have; not stdout's data.) */
+	ssize_t r = fd == STDOUT_FILENO && util_std_is_closed(fd) ? -EBADF : sys_write(fd, buf, n);
 	if (r < 0) {
 		if ((intptr_t)c == STDOUT_FILENO && !util_stdout_err)
 			util_stdout_err = (int)r;
@@ -434,6 +448,11 @@ void util_stdio_init(void)
 {
 	struct termios t;
 	FILE *f;
+
+	for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+		if (sys_fcntl(fd, F_GETFD, 0) == -EBADF &&
+		    sys_openat(AT_FDCWD, "/dev/null", O_RDWR, 0) == fd)
+			util_std_closed |= 1u << fd;
 
 	if ((f = util_stream(STDIN_FILENO, "r", _IOFBF)))
 		stdin = f;

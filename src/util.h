@@ -50,6 +50,9 @@ const char *util_basename(const char *path, char *buf, size_t n);
 
 /* stdin, stdout and stderr through counted read(2) and write(2). */
 void util_stdio_init(void);
+/* Was standard descriptor fd closed when zcp started? (util_stdio_init
+ * puts /dev/null in its place.) */
+bool util_std_is_closed(int fd);
 /* Standard output written to the end, or cp's "write error" said once:
  * 0, or -errno. */
 int util_stdout_flush(void);

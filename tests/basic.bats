@@ -47,9 +47,9 @@ teardown() { zcp_teardown; }
 	done
 }
 
-@test "stdin has no name to hard link to nor attributes to copy: refused, DEST untouched" {
+@test "stdin has no name to link to nor attributes to copy: refused, DEST untouched" {
 	echo data >f
-	for o in "-l --remove-destination" -l -lf --attributes-only; do
+	for o in "-l --remove-destination" -l -lf -s -sf --attributes-only; do
 		echo keep >out
 		# shellcheck disable=SC2086 # the words of o are options
 		run "$ZCP" $o - out <f
@@ -61,4 +61,30 @@ teardown() { zcp_teardown; }
 		assert_failure 1
 		[ ! -e new ]
 	done
+}
+
+@test "stdin a directory or closed, stdout closed: an error, nothing written into a copy" {
+	mkdir sd d
+	echo a >a
+	run "$ZCP" -r - n <sd
+	assert_failure 1
+	assert_output "zcp: cannot read standard input: Is a directory"
+	assert_not_exist n
+	# (In bash -c: bats' run does not take a closed stdin well.)
+	run bash -c '"$0" -r - d/n <&-' "$ZCP"
+	assert_failure 1
+	assert_output "zcp: cannot read standard input: Bad file descriptor"
+	assert_not_exist d/n
+	run bash -c '"$0" --files-from=- -t d <&-' "$ZCP"
+	assert_failure 1
+	assert_output "zcp: cannot open '-' for reading: Bad file descriptor"
+	# -v with stdout closed: cp's write error, and the copy is the data alone
+	# (a descriptor zcp opened is never taken for stdout).
+	run bash -c '"$0" -v a b >&-' "$ZCP"
+	assert_failure 1
+	assert_output "zcp: write error: Bad file descriptor"
+	cmp a b
+	run bash -c '"$0" a - >&-' "$ZCP"
+	assert_failure 1
+	assert_output "zcp: cannot write standard output: Bad file descriptor"
 }
