@@ -497,7 +497,9 @@ static int main_report(const struct zcp_args *a, int out, int file_fd)
 		stats_call(SC_write, 0);
 		stats_call(SC_close, 0);
 	}
-	if (a->stats && (err = report_stats(a->stats_json, out, &stats_total, &ru)) != 0 &&
+	/* (A standard output closed at start is /dev/null's: util_std_is_closed.) */
+	if (a->stats && (err = util_std_is_closed(out) ? -EBADF
+			       : report_stats(a->stats_json, out, &stats_total, &ru)) != 0 &&
 	    out == STDOUT_FILENO)
 		util_stdout_error(err);
 	if (file_fd < 0)
