@@ -5,8 +5,6 @@
 #include "sys.h"
 #include "util.h"
 
-#include <string.h>
-
 int attronly_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 		  const struct cp_path *dst, bool exists)
 {
@@ -23,7 +21,7 @@ int attronly_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct st
 	}
 	dst_fd = exists ? sys_openat(dst->dirfd, dst->name, O_WRONLY, 0)
 		 /* "name/" must be a directory: cp says so (dest_open too). */
-		 : dst->name[0] && dst->name[strlen(dst->name) - 1] == '/' ? -ENOTDIR
+		 : util_ends_in_slash(dst->name) ? -ENOTDIR
 		 : sys_openat(dst->dirfd, dst->name, O_WRONLY | O_CREAT | O_EXCL,
 			      o->preserve.mode_off ? 0666 : sst->st_mode & 0777);
 	/* There, yet not to be opened: a dangling symlink, which cp does

@@ -159,7 +159,7 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 	}
 	/* Nor over the --stats-file's file, the report's alone. */
 	if (o->report_ino && sys_fstatat(dst->dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    st.st_ino == o->report_ino && st.st_dev == o->report_dev) {
+	    cp_opts_report(o, &st)) {
 		free(name);
 		return -EEXIST;
 	}

@@ -486,7 +486,7 @@ static atomic_bool cp_report_seen;
 
 static bool cp_is_report(const struct cp_opts *o, const struct stat *st)
 {
-	bool hit = o->report_ino && st->st_ino == o->report_ino && st->st_dev == o->report_dev;
+	bool hit = cp_opts_report(o, st);
 
 	if (hit)
 		atomic_store_explicit(&cp_report_seen, true, memory_order_relaxed);

@@ -53,6 +53,12 @@ struct cp_opts {
 	ino_t report_ino;
 };
 
+/* Is st the --stats-file's regular file (o->report_*)? */
+static inline bool cp_opts_report(const struct cp_opts *o, const struct stat *st)
+{
+	return o->report_ino && st->st_ino == o->report_ino && st->st_dev == o->report_dev;
+}
+
 /* cp's copy_as_regular: without -r, or with --copy-contents, special
  * files are read as data, not made anew. */
 static inline bool cp_as_regular(const struct cp_opts *o)

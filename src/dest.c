@@ -90,12 +90,11 @@ static int dest_open_atomic(struct dest *d, const struct dest_how *how)
 int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 	      const struct dest_how *how)
 {
-	size_t len = strlen(name);
 	int fd, err;
 
 	*d = (struct dest){ .dirfd = dirfd, .name = name, .path = path, .fd = -1, .slot = -1,
 			    .verbose = how->verbose };
-	if (!how->exists && len > 0 && name[len - 1] == '/')
+	if (!how->exists && util_ends_in_slash(name))
 		return -ENOTDIR;	/* "name/" must be a directory, as cp says */
 	if (how->atomic)
 		return dest_open_atomic(d, how);

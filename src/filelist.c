@@ -17,9 +17,10 @@
 int filelist_open(struct filelist *l, const char *path, bool nul)
 {
 	*l = (struct filelist){ .fd = STDIN_FILENO, .delim = nul ? '\0' : '\n' };
-	if (strcmp(path, "-") == 0 && util_std_is_closed(STDIN_FILENO))
-		return -EBADF;
-	if (strcmp(path, "-") != 0) {
+	if (strcmp(path, "-") == 0) {
+		if (util_std_is_closed(STDIN_FILENO))
+			return -EBADF;
+	} else {
 		l->fd = sys_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 		if (l->fd < 0)
 			return l->fd;

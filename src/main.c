@@ -457,11 +457,12 @@ static int main_stats_stand_in(const struct zcp_args *a)
 static int main_stats_place(const struct zcp_args *a, int fd, bool deferred)
 {
 	const char *why = NULL;
-	struct stat st, now;
+	struct stat now;
 	int err;
 
-	if (sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (sys_fstatat(AT_FDCWD, a->stats_file, &now, 0) != 0 || !util_same_inode(&st, &now)))
+	/* (A regular one's inode is known: o->report_*.) */
+	if (a->o.report_ino &&
+	    (sys_fstatat(AT_FDCWD, a->stats_file, &now, 0) != 0 || !cp_opts_report(&a->o, &now)))
 		why = "was replaced or removed during the copy";
 	else if (deferred && cp_report_met())
 		why = "is also a file to copy or copied to";

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <sys/stat.h>
 
 extern const char *util_program;
@@ -70,6 +71,12 @@ char *util_xstrdup(const char *s);
 size_t util_utf8_len(const unsigned char *s, unsigned *cp);
 
 /* The same file: the same inode on the same device. */
+/* "name/": a name that must be a directory. */
+static inline bool util_ends_in_slash(const char *name)
+{
+	return name[0] && name[strlen(name) - 1] == '/';
+}
+
 static inline bool util_same_inode(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
