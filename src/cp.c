@@ -32,6 +32,10 @@ struct cp_id {
 	 * have: it is this name's, as cp keys it (NULL: any name). In the
 	 * same allocation. */
 	const char *path;
+	/* The operand it was made from, named from the current directory
+	 * (NULL: not known): cp's "specified more than once" is that name
+	 * again, not any name of the same file. In the same allocation. */
+	const char *src;
 };
 
 void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o)
@@ -133,10 +137,11 @@ static int cp_parent_stat(const struct cp_path *p, struct stat *st)
 }
 
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,
-		 const char *path)
+		 const struct cp_path *from, const char *path)
 {
-	size_t len = path ? strlen(path) + 1 : 0;
-	struct cp_id *id = util_xmalloc(sizeof(*id) + len);
+	const char *sname = from && from->name && from->dirfd == AT_FDCWD ? from->name : NULL;
+	size_t len = path ? strlen(path) + 1 : 0, slen = sname ? strlen(sname) + 1 : 0;
+	struct cp_id *id = util_xmalloc(sizeof(*id) + len + slen);
 	struct inomap *m = S_ISDIR(dst->st_mode) ? &ctx->created : &ctx->operands;
 
 	/* Memory stays bounded whatever the length of a --files-from list. */
@@ -147,6 +152,7 @@ void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *
 	id->dev = src->st_dev;
 	id->ino = src->st_ino;
 	id->path = path ? memcpy(id + 1, path, len) : NULL;
+	id->src = sname ? memcpy((char *)(id + 1) + len, sname, slen) : NULL;
 	free(inomap_get(m, dst->st_dev, dst->st_ino));
 	inomap_put(m, dst->st_dev, dst->st_ino, id);
 }
@@ -187,6 +193,15 @@ static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
 		return false;
 	return cp_parent_stat(a, &as) == 0 && cp_parent_stat(b, &bs) == 0 &&
 	       util_same_inode(&as, &bs);
+}
+
+/* Is src the operand that made's copy was made from? As cp: the same
+ * name (directory entry) and file; a name not kept is taken as the same. */
+static bool cp_same_source(const struct cp_id *made, const struct cp_path *src)
+{
+	struct cp_path was = { .dirfd = AT_FDCWD, .name = made->src, .path = made->src };
+
+	return !made->src || !src->name || src->dirfd != AT_FDCWD || cp_same_name(&was, src);
 }
 
 /*
@@ -379,15 +394,15 @@ static int cp_cyclic(const struct cp_ctx *ctx, const struct cp_path *src, const 
 }
 
 /* A hard link to a file already copied in this run, with -a or -d; one
- * in the way is replaced (*replaced), as cp does, and told after -v's line. */
+ * in the way is replaced in one step (*replaced), as cp does, and told
+ * after -v's line. */
 static int cp_link_again(const char *target, const struct cp_path *dst, bool *replaced)
 {
+	struct cp_path t = { .dirfd = AT_FDCWD, .name = target, .path = target };
 	int err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
 
-	if (err == -EEXIST && sys_unlinkat(dst->dirfd, dst->name, 0) == 0) {
+	if (err == -EEXIST && (err = links_replace(&t, dst, false, false)) == 0)
 		*replaced = true;
-		err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
-	}
 	if (err)
 		util_error(err, "cannot create hard link %s to %s", util_quote(dst->path),
 			   util_quote(target));
@@ -664,7 +679,7 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 
 	*ret = 0;
 	if (made && made->dev == sst->st_dev && made->ino == sst->st_ino &&
-	    (!file || (cmdline && o->backup == BACKUP_OFF))) {
+	    (!file || (cmdline && o->backup == BACKUP_OFF && cp_same_source(made, src)))) {
 		util_error(0, "warning: source %s %s specified more than once",
 			   file ? "file" : "directory", util_quote(src->path));
 		return true;
@@ -791,7 +806,7 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 		err = links_make(ctx, src, dst, follow);
 		if (!err && cmdline &&
 		    sys_fstatat(dst->dirfd, dst->name, &made_st, AT_SYMLINK_NOFOLLOW) == 0)
-			cp_remember(ctx, &made_st, sst, dst->path);
+			cp_remember(ctx, &made_st, sst, src, dst->path);
 		return err;
 	}
 	switch (data ? S_IFREG : sst->st_mode & S_IFMT) {
@@ -801,7 +816,7 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 		err = create_symlink(ctx, src, sst, dst);
 		if (!err && cmdline &&
 		    sys_fstatat(dst->dirfd, dst->name, &made_st, AT_SYMLINK_NOFOLLOW) == 0)
-			cp_remember(ctx, &made_st, sst, NULL);
+			cp_remember(ctx, &made_st, sst, src, NULL);
 		return err;
 	case S_IFIFO:
 	case S_IFCHR:
@@ -816,7 +831,7 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 			return attronly_copy(ctx, src, sst, dst, dlst != NULL);
 		err = create_data(ctx, src, sst, src_fd, dst, dlst, &made_st);
 		if (!err && cmdline)
-			cp_remember(ctx, &made_st, sst, NULL);
+			cp_remember(ctx, &made_st, sst, src, NULL);
 		return err;
 	}
 }

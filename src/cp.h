@@ -154,8 +154,9 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 /* -v: "'src' -> 'dst'", with the backup made, if any. */
 void cp_verbose(const struct cp_opts *o, const struct cp_path *src, const struct cp_path *dst,
 		const char *backup);
-/* Note that dst was made by this run from src; path: a hard link's name
- * (its inode is the source's), else NULL. */
+/* Note that dst was made by this run from src, the operand from (NULL:
+ * none to name); path: a hard link's name (its inode is the source's),
+ * else NULL. */
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,
-		 const char *path);
+		 const struct cp_path *from, const char *path);
 #endif

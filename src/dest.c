@@ -27,7 +27,7 @@ static char *dest_split(const char *name, const char **base)
 /* A hidden name beside the destination: ".NAME.zcpXXXXXXXX" in its
  * directory. The letters come from the kernel's AT_RANDOM bytes and a
  * counter: no system call, and never the same twice in one run. */
-static char *dest_tmp_name(const char *name)
+char *dest_tmp_name(const char *name)
 {
 	static atomic_uint counter;	/* the workers share it */
 	const unsigned char *rnd = (const unsigned char *)getauxval(AT_RANDOM);

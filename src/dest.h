@@ -46,6 +46,10 @@ struct dest_how {
 };
 
 /* Open the file the data goes to; 0 or -errno (nothing to undo then). */
+/* A hidden name beside name (".NAME.zcpXXXXXXXX" in its directory),
+ * never the same twice in one run; malloc'd. */
+char *dest_tmp_name(const char *name);
+
 int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 	      const struct dest_how *how);
 /* The copy is about to write: empty an existing file. 0 or -errno. */

@@ -1,6 +1,8 @@
 /* links.c: cp -l and cp -s. The link is made where the copy would be,
  * after cp's checks of the destination (same file, -n, -u, -i, -b). */
 #include "links.h"
+#include "dest.h"
+#include "inflight.h"
 #include "sys.h"
 #include "util.h"
 
@@ -38,13 +40,13 @@ static const char *links_quotef(const char *name)
 	return q[0] == '\'' && strlen(q) == strlen(name) + 2 ? name : q;
 }
 
-static int links_try(const struct cp_ctx *ctx, const struct cp_path *src,
-		     const struct cp_path *dst, bool follow)
+/* A link to src (hard, or symbolic to its path) named dirfd/name. */
+static int links_try(const struct cp_path *src, int dirfd, const char *name, bool symbolic,
+		     bool follow)
 {
-	if (ctx->o->link == LINK_SYMBOLIC)
-		return sys_symlinkat(src->path, dst->dirfd, dst->name);
-	return sys_linkat(src->dirfd, src->name, dst->dirfd, dst->name,
-			  follow ? AT_SYMLINK_FOLLOW : 0);
+	if (symbolic)
+		return sys_symlinkat(src->path, dirfd, name);
+	return sys_linkat(src->dirfd, src->name, dirfd, name, follow ? AT_SYMLINK_FOLLOW : 0);
 }
 
 bool links_check(const struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
@@ -61,19 +63,40 @@ void links_refuse(const struct cp_path *dst)
 		   links_quotef(dst->path));
 }
 
+int links_replace(const struct cp_path *src, const struct cp_path *dst, bool symbolic, bool follow)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		char *tmp = dest_tmp_name(dst->name);
+		int slot = inflight_creating(dst->dirfd, tmp);
+		int err = links_try(src, dst->dirfd, tmp, symbolic, follow);
+
+		/* Made (a name, no descriptor): a fatal signal removes it. */
+		inflight_created(slot, err < 0 ? err : 0);
+		if (err == 0) {
+			err = sys_renameat(dst->dirfd, tmp, dst->dirfd, dst->name);
+			/* Two names of one file: rename(2) leaves both. */
+			if (err || !symbolic)
+				(void)sys_unlinkat(dst->dirfd, tmp, 0);
+			inflight_del(slot);
+		}
+		free(tmp);
+		if (err != -EEXIST)
+			return err;
+	}
+	return -EEXIST;
+}
+
 int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	       bool follow)
 {
 	const struct cp_opts *o = ctx->o;
+	bool symbolic = o->link == LINK_SYMBOLIC;
 	int err;
 
-	err = links_try(ctx, src, dst, follow);
-	/* -f: what is in the way goes, as cp's force_linkat does. */
-	if (err == -EEXIST && o->force && sys_unlinkat(dst->dirfd, dst->name, 0) == 0) {
-		if (o->verbose)
-			util_out(UTIL_OUT, "removed %s\n", util_quote(dst->path));
-		err = links_try(ctx, src, dst, follow);
-	}
+	err = links_try(src, dst->dirfd, dst->name, symbolic, follow);
+	/* -f: what is in the way is replaced; cp says nothing of it. */
+	if (err == -EEXIST && o->force)
+		err = links_replace(src, dst, symbolic, follow);
 	if (err)
 		util_error(err, "cannot create %s link %s to %s", o->link == LINK_SYMBOLIC ? "symbolic" : "hard",
 			   util_quote(dst->path), util_quote(src->path));

@@ -19,4 +19,9 @@ void links_refuse(const struct cp_path *dst);
 int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
 	       bool follow);
 
+/* dst exists: the link is made at a hidden name beside it and renamed
+ * over it, as cp's force_linkat, so a failure leaves what was there.
+ * Hard unless symbolic. 0 or -errno, nothing said. */
+int links_replace(const struct cp_path *src, const struct cp_path *dst, bool symbolic, bool follow);
+
 #endif

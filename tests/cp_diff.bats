@@ -608,6 +608,41 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	[[ $CERR == *"specified more than once"* ]]
 }
 
+@test "'specified more than once' is the same name again, as cp keys it; another name of the file just made is just-created" {
+	# sub/a is a second name of a: cp refuses it onto the copy of a.
+	both 'echo a >a; mkdir sub d; ln a sub/a; stamp' a sub/a d
+	oracle_failed "will not overwrite just-created 'd/a' with 'sub/a'"
+	[ "$(cat "$T/z/d/a")" = a ]
+	rm -rf "$T/c" "$T/z"
+	# ./a and sub/../a are a again: a warning, exit 0.
+	both 'echo a >a; mkdir sub d; stamp' a ./a sub/../a d
+	oracle_ok
+	[[ $CERR == *"source file './a' specified more than once"* ]]
+	rm -rf "$T/c" "$T/z"
+	# -s: the second SOURCE is the symlink the first made, not a again.
+	both 'echo A >A; mkdir D; stamp' -sf "$T/c/A" "$T/c/D/A" D
+	oracle_failed "will not overwrite just-created 'D/A' with '$T/c/D/A'"
+	[ "$(readlink "$T/z/D/A")" = "$T/c/A" ]
+}
+
+@test "-lfv and -sfv say nothing of the file -f replaced (cp's force_linkat); -av's second hard link does" {
+	local fx='echo 1 >f; mkdir d; echo old >d/f; stamp'
+	both "$fx" -lfv f d
+	oracle_ok
+	[ "$COUT" = "'f' -> 'd/f'" ]
+	[ "$(stat -c %h "$T/z/d/f")" = 2 ]
+	rm -rf "$T/c" "$T/z"
+	both "$fx" -sfv "$T/c/f" d
+	oracle_ok
+	[ "$COUT" = "'$T/c/f' -> 'd/f'" ]
+	[ "$(readlink "$T/z/d/f")" = "$T/c/f" ]
+	rm -rf "$T/c" "$T/z"
+	both 'mkdir -p s d/s; echo 1 >s/a; ln s/a s/b; echo old >d/s/a; echo old >d/s/b; stamp' -av s d
+	oracle_ok
+	[[ $COUT == *"removed 'd/s/"* ]]
+	[ "$(stat -c %h "$T/z/d/s/a")" = 2 ]
+}
+
 @test "DEST a symlink loop: 'cannot stat' as cp, -f removes it; --attributes-only onto a dangling symlink" {
 	local fx='echo a >a; ln -s loop2 loop1; ln -s loop1 loop2; ln -s nowhere dl; stamp'
 	for o in "" -n -u -T -L -f -b; do

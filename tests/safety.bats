@@ -66,6 +66,28 @@ teardown() { zcp_teardown; }
 	[ "$(cat t)" = t ]
 }
 
+@test "-lf and -sf replace in one step: a link that cannot be made (no inode left) leaves the destination, as cp" {
+	mount_tmpfs "$T/m" 1m,nr_inodes=4
+	echo keep >m/f
+	echo two >m/g
+	echo three >m/h
+	run bash -c 'echo x >m/full'
+	assert_failure	# the inodes are all taken
+	echo target >tgt
+	for tool in cp "$ZCP"; do
+		run "$tool" -sf "$PWD/tgt" m/f
+		assert_failure 1
+		assert_output --partial "cannot create symbolic link 'm/f' to '$PWD/tgt': No space left on device"
+		[ "$(cat m/f)" = keep ]
+		run "$tool" -lf m/g m/f
+		assert_failure 1
+		assert_output --partial "cannot create hard link 'm/f' to 'm/g': No space left on device"
+		[ "$(cat m/f)" = keep ]
+	done
+	# Nothing left under a hidden name.
+	[ "$(ls -A m | wc -l)" = 3 ]
+}
+
 @test "a new file that cannot be finished (ENOSPC) is removed; the other operands are copied" {
 	mount_tmpfs "$T/tm" 256k
 	mkrand big $((1 << 20))
