@@ -42,8 +42,8 @@ void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o)
 {
 	memset(ctx, 0, sizeof(*ctx));
 	ctx->o = o;
-	/* The clock the kernel stamps inodes from: a file born after this
-	 * never has an earlier birth time. */
+	/* The clock the kernel stamps inodes from: a file made or changed
+	 * after this never has an earlier ctime. */
 	clock_gettime(CLOCK_REALTIME_COARSE, &ctx->started);
 }
 
@@ -114,8 +114,8 @@ void cp_ctx_free(struct cp_ctx *ctx)
 	inomap_free(&ctx->operands, free);
 }
 
-/* The directory that holds p's last component. */
-static int cp_parent_stat(const struct cp_path *p, struct stat *st)
+/* The directory that holds p's last component (flags: fstatat's). */
+static int cp_parent_stat(const struct cp_path *p, struct stat *st, int flags)
 {
 	size_t len = strlen(p->name);
 	char *dir;
@@ -127,11 +127,14 @@ static int cp_parent_stat(const struct cp_path *p, struct stat *st)
 	while (len > 0 && p->name[len - 1] != '/')
 		len--;
 	if (len == 0)
-		return sys_fstatat(p->dirfd, ".", st, 0);
+		return sys_fstatat(p->dirfd, ".", st, flags);
+	/* "l/f": l itself, not where a trailing slash would lead. */
+	while (len > 1 && p->name[len - 1] == '/')
+		len--;
 	dir = strndup(p->name, len);
 	if (!dir)
 		return -ENOMEM;
-	err = sys_fstatat(p->dirfd, dir, st, 0);
+	err = sys_fstatat(p->dirfd, dir, st, flags);
 	free(dir);
 	return err;
 }
@@ -157,33 +160,31 @@ void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *
 	inomap_put(m, dst->st_dev, dst->st_ino, id);
 }
 
-/* Did this run make the destination whose stat is st (the file at
- * dirfd/name)? Its source's id, or NULL. A file forgotten from the map
- * is known by its birth after the run began: the source it came from is
- * not known then (a zero id, never a source's). */
-static const struct cp_id *cp_made(struct cp_ctx *ctx, const struct stat *st, int dirfd,
-				   const char *name)
+/* Did this run make the destination whose stat is st? Its source's id,
+ * or NULL. A file forgotten from the map is known by its status change
+ * (st_ctim) since the run began: a file made then and an existing one
+ * written over (whose birth time is older) both changed it. The source
+ * it came from is not known then (a zero id, never a source's). A file
+ * another process changed meanwhile is taken as made here too: refused,
+ * never written over. */
+static const struct cp_id *cp_made(struct cp_ctx *ctx, const struct stat *st)
 {
 	static const struct cp_id forgotten;
 	const struct cp_id *id = inomap_get(S_ISDIR(st->st_mode) ? &ctx->created : &ctx->operands,
 					    st->st_dev, st->st_ino);
-	struct statx stx;
 
 	if (id || !ctx->operands_forgot || S_ISDIR(st->st_mode))
 		return id;
-	if (sys_statx(dirfd, name, S_ISLNK(st->st_mode) ? AT_SYMLINK_NOFOLLOW : 0, STATX_BTIME, &stx) != 0 ||
-	    !(stx.stx_mask & STATX_BTIME) || stx.stx_ino != st->st_ino)
-		return NULL;	/* no birth time here: taken as not made by this run */
-	if (stx.stx_btime.tv_sec > ctx->started.tv_sec ||
-	    (stx.stx_btime.tv_sec == ctx->started.tv_sec &&
-	     (long)stx.stx_btime.tv_nsec >= ctx->started.tv_nsec))
+	if (st->st_ctim.tv_sec > ctx->started.tv_sec ||
+	    (st->st_ctim.tv_sec == ctx->started.tv_sec &&
+	     st->st_ctim.tv_nsec >= ctx->started.tv_nsec))
 		return &forgotten;
 	return NULL;
 }
 
 /* Do two names denote one directory entry? (the same name in the same
  * directory, which a backup would rename from under the source) */
-static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
+static bool cp_same_name_at(const struct cp_path *a, const struct cp_path *b, int flags)
 {
 	char abuf[4096], bbuf[4096];
 	struct stat as, bs;
@@ -191,17 +192,24 @@ static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
 	if (strcmp(util_basename(a->name, abuf, sizeof(abuf)),
 		   util_basename(b->name, bbuf, sizeof(bbuf))) != 0)
 		return false;
-	return cp_parent_stat(a, &as) == 0 && cp_parent_stat(b, &bs) == 0 &&
+	return cp_parent_stat(a, &as, flags) == 0 && cp_parent_stat(b, &bs, flags) == 0 &&
 	       util_same_inode(&as, &bs);
 }
 
+static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
+{
+	return cp_same_name_at(a, b, 0);
+}
+
 /* Is src the operand that made's copy was made from? As cp: the same
- * name (directory entry) and file; a name not kept is taken as the same. */
+ * name (directory entry, its directory not looked through a symlink)
+ * and file; a name not kept is taken as the same. */
 static bool cp_same_source(const struct cp_id *made, const struct cp_path *src)
 {
 	struct cp_path was = { .dirfd = AT_FDCWD, .name = made->src, .path = made->src };
 
-	return !made->src || !src->name || src->dirfd != AT_FDCWD || cp_same_name(&was, src);
+	return !made->src || !src->name || src->dirfd != AT_FDCWD ||
+	       cp_same_name_at(&was, src, AT_SYMLINK_NOFOLLOW);
 }
 
 /*
@@ -508,6 +516,12 @@ static bool cp_is_report(const struct cp_opts *o, const struct stat *st)
 	return hit;
 }
 
+/* Is st the --files-from list being read? */
+static bool cp_is_list(const struct cp_ctx *ctx, const struct stat *st)
+{
+	return ctx->list_ino && st->st_ino == ctx->list_ino && st->st_dev == ctx->list_dev;
+}
+
 bool cp_report_met(void)
 {
 	return atomic_load_explicit(&cp_report_seen, memory_order_relaxed);
@@ -643,7 +657,7 @@ static int cp_just_created(struct cp_ctx *ctx, const struct cp_path *src,
 		return -EEXIST;
 	}
 	if (cmdline && o->backup == BACKUP_OFF && S_ISLNK(dlst->st_mode) &&
-	    cp_made(ctx, dlst, dst->dirfd, dst->name)) {
+	    cp_made(ctx, dlst)) {
 		util_error(0, "will not copy %s through just-created symlink %s",
 			   util_quote(src->path), util_quote(dst->path));
 		return -EEXIST;
@@ -667,7 +681,7 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 	/* What this run made matters for operands and directories: the
 	 * walker's business, never a worker's (it writes the map). */
 	const struct cp_id *made = dst_known && (cmdline || !file)
-					   ? cp_made(ctx, &dst_sb, dst->dirfd, dst->name)
+					   ? cp_made(ctx, &dst_sb)
 					   : NULL;
 	int err;
 
@@ -725,6 +739,12 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 			*ret = -EEXIST;
 			return true;
 		}
+		if (cp_is_list(ctx, dlst) || (dst_known && cp_is_list(ctx, &dst_sb))) {
+			util_error(0, "will not overwrite file list %s with %s",
+				   util_quote(dst->path), util_quote(src->path));
+			*ret = -EEXIST;
+			return true;
+		}
 	}
 	if ((*ret = cp_just_created(ctx, src, dst, dlst, &dst_sb, made, cmdline)) != 0)
 		return true;
@@ -773,6 +793,10 @@ static int cp_clear_way(struct cp_ctx *ctx, const struct cp_path *src, const str
 	}
 	if (!*exists)
 		return 0;
+	/* --atomic that cannot replace this destination: refused before a
+	 * backup takes it away. */
+	if (data && (err = create_atomic_ok(o, dst, dlst)) != 0)
+		return err;
 	if (o->backup != BACKUP_OFF && cp_backup_is_source(o, src, sst, dst)) {
 		util_error(0, "backing up %s might destroy source;  %s not copied",
 			   util_quote(dst->path), util_quote(src->path));

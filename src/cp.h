@@ -98,6 +98,10 @@ struct cp_ctx {
 	 * told from others by their birth time (cp_made). */
 	struct inomap operands;
 	bool operands_forgot;
+	/* The --files-from list, a regular file (ino 0: none, or a pipe): read
+	 * as the copy goes, so never written into by it. */
+	dev_t list_dev;
+	ino_t list_ino;
 	struct timespec started;	/* CLOCK_REALTIME_COARSE when the run began */
 	const char *top_src, *top_dst;
 	bool dir_mode;		/* SOURCE... DIRECTORY */

@@ -162,6 +162,29 @@ static int dest_link_fd(struct dest *d, const char *name)
 	return err;
 }
 
+/* The hidden name of a file that could not be put in place goes; where
+ * it cannot (a directory that takes new names but lets none go, as
+ * chattr +a), it is named, so that it is not left unsaid. */
+static void dest_drop_tmp(const struct dest *d)
+{
+	int err = sys_unlinkat(d->dirfd, d->tmp, 0);
+	const char *base, *tbase;
+	char *dir, *path;
+	size_t len;
+
+	if (!err || err == -ENOENT)
+		return;
+	dir = dest_split(d->path, &base);
+	free(dest_split(d->tmp, &tbase));
+	len = (dir ? strlen(dir) + 1 : 0) + strlen(tbase) + 1;
+	path = util_xmalloc(len);
+	snprintf(path, len, "%s%s%s", dir ? dir : "", dir && strcmp(dir, "/") != 0 ? "/" : "",
+		 tbase);
+	util_error(err, "cannot remove temporary file %s", util_quote(path));
+	free(path);
+	free(dir);
+}
+
 /* Put a complete --atomic file under its name: a new name is only ever
  * linked (a file that appeared meanwhile stays), an existing one is
  * replaced by rename(2), in one step. */
@@ -194,7 +217,7 @@ static int dest_place(struct dest *d)
 		}
 	}
 	if (err)
-		sys_unlinkat(d->dirfd, d->tmp, 0);
+		dest_drop_tmp(d);
 	return err;
 }
 

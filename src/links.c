@@ -94,8 +94,9 @@ int links_make(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_pa
 	int err;
 
 	err = links_try(src, dst->dirfd, dst->name, symbolic, follow);
-	/* -f: what is in the way is replaced; cp says nothing of it. */
-	if (err == -EEXIST && o->force)
+	/* -f, or -i answered yes for a hard link (cp's rule; not for a
+	 * symbolic one): what is in the way is replaced; cp says nothing of it. */
+	if (err == -EEXIST && (o->force || (!symbolic && o->interactive == ASK_ALWAYS)))
 		err = links_replace(src, dst, symbolic, follow);
 	if (err)
 		util_error(err, "cannot create %s link %s to %s", o->link == LINK_SYMBOLIC ? "symbolic" : "hard",

@@ -520,12 +520,18 @@ static int main_files_from(struct cp_ctx *ctx, const struct zcp_args *a, const c
 {
 	struct filelist l;
 	const char *src;
+	struct stat st;
 	int err, ret = 0;
 
 	err = filelist_open(&l, a->files_from, a->null);
 	if (err) {
 		util_error(err, "cannot open %s for reading", util_quote(a->files_from));
 		return 1;
+	}
+	/* A copy written into the list would cut it short under the reader. */
+	if (sys_fstat(l.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		ctx->list_dev = st.st_dev;
+		ctx->list_ino = st.st_ino;
 	}
 	while ((src = filelist_next(&l, &err)) != NULL)
 		ret |= main_into_one(ctx, src, target);

@@ -619,6 +619,11 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	oracle_ok
 	[[ $CERR == *"source file './a' specified more than once"* ]]
 	rm -rf "$T/c" "$T/z"
+	# srcl/f names f through a symlink to its directory: another name.
+	both 'mkdir src d; echo a >src/f; ln -s src srcl; stamp' src/f srcl/f src//f d
+	oracle_failed "will not overwrite just-created 'd/f' with 'srcl/f'"
+	[[ $CERR == *"source file 'src//f' specified more than once"* ]]
+	rm -rf "$T/c" "$T/z"
 	# -s: the second SOURCE is the symlink the first made, not a again.
 	both 'echo A >A; mkdir D; stamp' -sf "$T/c/A" "$T/c/D/A" D
 	oracle_failed "will not overwrite just-created 'D/A' with '$T/c/D/A'"
@@ -641,6 +646,24 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	oracle_ok
 	[[ $COUT == *"removed 'd/s/"* ]]
 	[ "$(stat -c %h "$T/z/d/s/a")" = 2 ]
+}
+
+@test "-i answered yes replaces an existing file by a hard link (-l), not by a symlink (-s): cp's rule" {
+	local fx='mkdir d; echo a >a; echo old >d/a; stamp'
+	both --stdin 'y\n' "$fx" -il a d
+	oracle_ok
+	[ "$(stat -c %h "$T/z/d/a")" = 2 ]
+	rm -rf "$T/c" "$T/z"
+	both --stdin 'y\n' "$fx" -ril a d
+	oracle_ok
+	rm -rf "$T/c" "$T/z"
+	both --stdin 'n\n' "$fx" -il a d
+	oracle_ok
+	[ "$(cat "$T/z/d/a")" = old ]
+	rm -rf "$T/c" "$T/z"
+	both --stdin 'y\n' "$fx" -is "$T/c/a" d
+	oracle_failed "cannot create symbolic link 'd/a'"
+	[ "$(cat "$T/z/d/a")" = old ]
 }
 
 @test "DEST a symlink loop: 'cannot stat' as cp, -f removes it; --attributes-only onto a dangling symlink" {

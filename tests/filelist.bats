@@ -118,6 +118,37 @@ against_cp() {
 'one' -> 'd/one'"
 }
 
+@test "the list itself is never written into by the copy (it would be cut short under the reader): refused, the rest copied" {
+	mkdir d
+	echo short >L
+	{
+		echo L
+		for i in $(seq 3000); do echo "f$i"; done
+	} >d/L
+	for i in $(seq 3000); do : >"f$i"; done
+	cp d/L list.orig
+	run zcp --files-from=d/L d
+	assert_failure 1
+	assert_output "zcp: will not overwrite file list 'd/L' with 'L'"
+	cmp d/L list.orig
+	[ "$(ls d | wc -l)" -eq 3001 ]
+	# The same read from standard input.
+	run zcp --files-from=- d <d/L
+	assert_failure 1
+	assert_output "zcp: will not overwrite file list 'd/L' with 'L'"
+	cmp d/L list.orig
+	# A tree merged into the one that holds the list (the workers' files).
+	mkdir -p t/s out/s
+	echo other >t/s/L2
+	echo kept >t/s/g
+	echo t/s >out/s/L2
+	run zcp -r --files-from=out/s/L2 out
+	assert_failure 1
+	assert_output "zcp: will not overwrite file list 'out/s/L2' with 't/s/L2'"
+	[ "$(cat out/s/L2)" = t/s ]
+	cmp t/s/g out/s/g
+}
+
 @test "the copy starts with the first entry, before the list ends" {
 	printf 'first\n' >first
 	mkfifo fifo
@@ -192,28 +223,35 @@ for i in range(200000):
 	[ "$(cat rss)" -le 24576 ] || fail "peak RSS $(cat rss) KiB"
 }
 
-@test "past the operands zcp remembers, a name this run made is still not overwritten (birth time), and one made before the run still is" {
+@test "past the operands zcp remembers, a name this run made or wrote over is still not overwritten (its ctime), and one made before the run still is" {
 	mount_tmpfs "$T/m" 1g
 	mkdir m/a m/b m/many m/d
 	echo first >m/a/x
 	echo second >m/b/x
+	echo first >m/a/y
+	echo second >m/b/y
 	echo old >m/d/pre
+	echo old >m/d/y
 	echo new >m/many/pre
 	python3 -c '
 for i in range(70000):
     open("m/many/f%d" % i, "w").close()'
-	# a/x first, then more operands than are remembered, then b/x
-	# (the same destination name) and many/pre (an older destination).
+	# a/x and a/y first (d/y was there: written over, its birth time is
+	# older), then more operands than are remembered, then b/x and b/y
+	# (the same destination names) and many/pre (an older destination).
 	{
-		printf 'a/x\0'
+		printf 'a/x\0a/y\0'
 		(cd m && find many -name 'f*' -print0)
-		printf 'b/x\0many/pre\0'
+		printf 'b/x\0b/y\0many/pre\0'
 	} >list
 	cd m
 	run "$ZCP" -0 --files-from=../list -t d
 	assert_failure 1
-	assert_output "zcp: will not overwrite just-created 'd/x' with 'b/x'"
+	assert_line --index 0 "zcp: will not overwrite just-created 'd/x' with 'b/x'"
+	assert_line --index 1 "zcp: will not overwrite just-created 'd/y' with 'b/y'"
+	[ "${#lines[@]}" -eq 2 ]
 	[ "$(cat d/x)" = first ]
+	[ "$(cat d/y)" = first ]
 	[ "$(cat d/pre)" = new ]
-	[ "$(ls d | wc -l)" -eq 70002 ]
+	[ "$(ls d | wc -l)" -eq 70003 ]
 }

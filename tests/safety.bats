@@ -361,6 +361,40 @@ zcp_paused_at_open() {
 	[ "$(cat o)" = o ]
 }
 
+@test "--atomic -b over what it cannot replace (a symlink, a FIFO): refused before the backup is made" {
+	echo data >a
+	ln -s a s
+	mkfifo p
+	run zcp --atomic -b a s
+	assert_failure 1
+	assert_output "zcp: cannot replace 's' atomically: it is a symbolic link (see --remove-destination)"
+	run zcp --atomic --backup=numbered a p
+	assert_failure 1
+	assert_output "zcp: cannot replace 'p' atomically: not a regular file"
+	[ "$(ls -A | sort | tr '\n' ' ')" = "a p s " ]
+	[ "$(readlink s)" = a ]
+	# Told to remove it, the symlink is backed up and replaced.
+	zcp --atomic -b --remove-destination a s
+	[ ! -L s ] && [ "$(readlink 's~')" = a ] && [ "$(cat s)" = data ]
+}
+
+@test "--atomic into a directory that takes names but lets none go (chattr +a): the old file stays, the hidden name left is named" {
+	mount_tmpfs "$T/m" 1m
+	mkdir m/d
+	echo old >m/d/f
+	echo new >s
+	chattr +a m/d
+	run zcp --atomic s m/d/f
+	local left
+	left=$(cd m/d && ls -A | grep -v '^f$')
+	chattr -a m/d
+	assert_failure 1
+	assert_line --index 0 "zcp: cannot remove temporary file 'm/d/$left': Operation not permitted"
+	assert_line --index 1 "zcp: cannot create regular file 'm/d/f': Operation not permitted"
+	[ "$(cat m/d/f)" = old ]
+	[ "$(cat "m/d/$left")" = new ]
+}
+
 @test "ulimit -f: the file too large is an error, undone, and the other operands are copied" {
 	head -c 3000000 /dev/urandom >s
 	echo small >s2

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Signals during a copy (issue 7): SIGINT, SIGTERM and SIGHUP caught in
+# Signals during a copy (issue 7): SIGINT, SIGTERM, SIGHUP (and every other
+# signal sent to end a process: SIGQUIT, SIGUSR2, SIGALRM, ...) caught in
 # flight remove the file being written (a new one; an existing one is left
 # empty, the same inode), then zcp dies of the same signal, as a shell
 # expects (128+n). SIGPIPE on standard output: zcp dies of it. --atomic:
@@ -49,7 +50,7 @@ caught() {
 	local m=$1 sig=$2 pid
 	shift 2
 	fault_hold
-	env --default-signal=INT,TERM,HUP,PIPE "$ZCP" --method="$m" "$@" "$S" "$D" 2>"$T/err" &
+	env --default-signal=INT,TERM,HUP,PIPE,QUIT,USR2,ALRM,PWR "$ZCP" --method="$m" "$@" "$S" "$D" 2>"$T/err" &
 	pid=$!
 	if ! fault_wait_blocked "$pid"; then
 		kill -KILL "$pid" 2>/dev/null || true
@@ -106,6 +107,12 @@ signalled() {
 @test "rw: SIGINT mid-copy" { signalled rw INT; }
 @test "rw: SIGTERM mid-copy" { signalled rw TERM; }
 @test "rw: SIGHUP mid-copy" { signalled rw HUP; }
+# The other signals that end a process when sent, not only the four
+# above (cp leaves what it wrote for all of them).
+@test "rw: SIGQUIT mid-copy" { signalled rw QUIT; }
+@test "copy_range: SIGUSR2 mid-copy" { signalled copy_range USR2; }
+@test "sendfile: SIGALRM mid-copy" { signalled sendfile ALRM; }
+@test "mmap: SIGPWR mid-copy" { signalled mmap PWR; }
 
 # --atomic: the old destination is not touched, and the temporary file
 # (O_TMPFILE on ext4; a hidden name on the FUSE mount, which has no
@@ -188,7 +195,7 @@ fifo_signalled() {
 		} >fifo &
 		wpid=$!
 		FAULT_PIDS+=("$wpid")
-		env --default-signal=INT,TERM,HUP,PIPE "$ZCP" --method="$m" fifo d/out 2>err &
+		env --default-signal=INT,TERM,HUP,PIPE,QUIT,USR2,ALRM,PWR "$ZCP" --method="$m" fifo d/out 2>err &
 		pid=$!
 		while [ ! -e marker ]; do
 			kill -0 "$pid" 2>/dev/null || { cat err; return 1; }
