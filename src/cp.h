@@ -95,7 +95,7 @@ struct cp_ctx {
 	struct inomap created;	/* directory made: destination (dev, ino) -> source id */
 	/* The files and symlinks made for operands, the same way; at most
 	 * CP_OPERANDS_KEPT, then forgotten (a list may have millions), and
-	 * told from others by their birth time (cp_made). */
+	 * told from others by their ctime (cp_made). */
 	struct inomap operands;
 	bool operands_forgot;
 	/* The --files-from list, a regular file (ino 0: none, or a pipe): read

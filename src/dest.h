@@ -45,11 +45,11 @@ struct dest_how {
 	bool verbose;
 };
 
-/* Open the file the data goes to; 0 or -errno (nothing to undo then). */
 /* A hidden name beside name (".NAME.zcpXXXXXXXX" in its directory),
  * never the same twice in one run; malloc'd. */
 char *dest_tmp_name(const char *name);
 
+/* Open the file the data goes to; 0 or -errno (nothing to undo then). */
 int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 	      const struct dest_how *how);
 /* The copy is about to write: empty an existing file. 0 or -errno. */

@@ -52,8 +52,10 @@ static atomic_int dying;	/* a fatal signal is being handled: begin no file */
  * another program may send: not SIGKILL (it cannot be caught), SIGUSR1
  * (the status line), nor those of a fault in zcp itself (SIGSEGV, SIGBUS:
  * the mmap method's own, SIGABRT, ...), nor the real-time ones. */
-static const int fatal[] = { SIGINT,  SIGTERM, SIGHUP,	  SIGPIPE, SIGQUIT,  SIGUSR2, SIGALRM,
-			     SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT };
+static const int fatal[] = {
+	SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR2, SIGALRM,
+	SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT,
+};
 static atomic_int installed;	/* 0, 1 installing, 2 done */
 
 /* A slot's state once no other thread is between two of its stores:
