@@ -37,7 +37,7 @@ int attronly_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct st
 		goto out_close_src;
 	}
 	if (!exists && sys_fstat(dst_fd, &dst_st) == 0)
-		cp_remember(ctx, &dst_st, sst, src, NULL);
+		cp_remember(ctx, &dst_st, sst, dst->path);
 	{
 		struct meta_node ms = { .fd = src_fd, .path = src->path };
 		struct meta_node md = { .fd = dst_fd, .path = dst->path };

@@ -28,15 +28,28 @@
 struct cp_id {
 	dev_t dev;
 	ino_t ino;
-	/* A hard link made (-l) is its source's inode, which other names may
-	 * have: it is this name's, as cp keys it (NULL: any name). In the
-	 * same allocation. */
+	/* The name it was made under: cp keys the files it made by name and
+	 * inode, and an existing file written over, or a hard link made (-l),
+	 * may have other names (NULL: any name, a directory). In the same
+	 * allocation. */
 	const char *path;
-	/* The operand it was made from, named from the current directory
-	 * (NULL: not known): cp's "specified more than once" is that name
-	 * again, not any name of the same file. In the same allocation. */
-	const char *src;
 };
+
+/* The names a file given as a SOURCE was given by so far, as cp's
+ * src_info: the same name of the same file again is "specified more than
+ * once". Named from the current directory. */
+struct cp_seen {
+	struct cp_seen *next;
+	char name[];
+};
+
+static void cp_seen_free(void *p)
+{
+	for (struct cp_seen *s = p, *next; s; s = next) {
+		next = s->next;
+		free(s);
+	}
+}
 
 void cp_ctx_init(struct cp_ctx *ctx, const struct cp_opts *o)
 {
@@ -112,6 +125,7 @@ void cp_ctx_free(struct cp_ctx *ctx)
 	inomap_free(&ctx->links, cp_link_free);
 	inomap_free(&ctx->created, free);
 	inomap_free(&ctx->operands, free);
+	inomap_free(&ctx->sources, cp_seen_free);
 }
 
 /* The directory that holds p's last component (flags: fstatat's). */
@@ -140,11 +154,10 @@ static int cp_parent_stat(const struct cp_path *p, struct stat *st, int flags)
 }
 
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,
-		 const struct cp_path *from, const char *path)
+		 const char *path)
 {
-	const char *sname = from && from->name && from->dirfd == AT_FDCWD ? from->name : NULL;
-	size_t len = path ? strlen(path) + 1 : 0, slen = sname ? strlen(sname) + 1 : 0;
-	struct cp_id *id = util_xmalloc(sizeof(*id) + len + slen);
+	size_t len = path ? strlen(path) + 1 : 0;
+	struct cp_id *id = util_xmalloc(sizeof(*id) + len);
 	struct inomap *m = S_ISDIR(dst->st_mode) ? &ctx->created : &ctx->operands;
 
 	/* Memory stays bounded whatever the length of a --files-from list. */
@@ -155,24 +168,25 @@ void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *
 	id->dev = src->st_dev;
 	id->ino = src->st_ino;
 	id->path = path ? memcpy(id + 1, path, len) : NULL;
-	id->src = sname ? memcpy((char *)(id + 1) + len, sname, slen) : NULL;
 	free(inomap_get(m, dst->st_dev, dst->st_ino));
 	inomap_put(m, dst->st_dev, dst->st_ino, id);
 }
 
-/* Did this run make the destination whose stat is st? Its source's id,
- * or NULL. A file forgotten from the map is known by its status change
+/* Did this run make the destination whose stat is st, under the name
+ * path? Its source's id, or NULL. A file forgotten from the map is known by its status change
  * (st_ctim) since the run began: a file made then and an existing one
  * written over (whose birth time is older) both changed it. The source
  * it came from is not known then (a zero id, never a source's). A file
  * another process changed meanwhile is taken as made here too: refused,
  * never written over. */
-static const struct cp_id *cp_made(struct cp_ctx *ctx, const struct stat *st)
+static const struct cp_id *cp_made(struct cp_ctx *ctx, const struct stat *st, const char *path)
 {
 	static const struct cp_id forgotten;
 	const struct cp_id *id = inomap_get(S_ISDIR(st->st_mode) ? &ctx->created : &ctx->operands,
 					    st->st_dev, st->st_ino);
 
+	if (id && id->path && strcmp(id->path, path) != 0)
+		return NULL;	/* another name of the file */
 	if (id || !ctx->operands_forgot || S_ISDIR(st->st_mode))
 		return id;
 	if (st->st_ctim.tv_sec > ctx->started.tv_sec ||
@@ -201,15 +215,36 @@ static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
 	return cp_same_name_at(a, b, 0);
 }
 
-/* Is src the operand that made's copy was made from? As cp: the same
- * name (directory entry, its directory not looked through a symlink)
- * and file; a name not kept is taken as the same. */
-static bool cp_same_source(const struct cp_id *made, const struct cp_path *src)
+/*
+ * cp's check of a file SOURCE against those before it, before anything
+ * else: the same name (directory entry, its directory not looked through
+ * a symlink) of the same file is a warning, without backups, and no copy
+ * (also with --parents, where the destinations differ). True when the
+ * copy ends there. Each name is remembered, 65,536 files at a time.
+ */
+static bool cp_seen_again(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst)
 {
-	struct cp_path was = { .dirfd = AT_FDCWD, .name = made->src, .path = made->src };
+	struct cp_seen *first = inomap_get(&ctx->sources, sst->st_dev, sst->st_ino), *s;
+	size_t len = strlen(src->name) + 1;
 
-	return !made->src || !src->name || src->dirfd != AT_FDCWD ||
-	       cp_same_name_at(&was, src, AT_SYMLINK_NOFOLLOW);
+	for (s = first; s; s = s->next) {
+		struct cp_path was = { .dirfd = AT_FDCWD, .name = s->name, .path = s->name };
+
+		if (!cp_same_name_at(&was, src, AT_SYMLINK_NOFOLLOW))
+			continue;
+		if (ctx->o->backup != BACKUP_OFF)
+			return false;
+		util_error(0, "warning: source file %s specified more than once",
+			   util_quote(src->path));
+		return true;
+	}
+	if (!first && ctx->sources.len >= CP_OPERANDS_KEPT)
+		inomap_free(&ctx->sources, cp_seen_free);
+	s = util_xmalloc(sizeof(*s) + len);
+	memcpy(s->name, src->name, len);
+	s->next = first;
+	inomap_put(&ctx->sources, sst->st_dev, sst->st_ino, s);
+	return false;
 }
 
 /*
@@ -657,7 +692,7 @@ static int cp_just_created(struct cp_ctx *ctx, const struct cp_path *src,
 		return -EEXIST;
 	}
 	if (cmdline && o->backup == BACKUP_OFF && S_ISLNK(dlst->st_mode) &&
-	    cp_made(ctx, dlst)) {
+	    cp_made(ctx, dlst, dst->path)) {
 		util_error(0, "will not copy %s through just-created symlink %s",
 			   util_quote(src->path), util_quote(dst->path));
 		return -EEXIST;
@@ -681,21 +716,19 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 	/* What this run made matters for operands and directories: the
 	 * walker's business, never a worker's (it writes the map). */
 	const struct cp_id *made = dst_known && (cmdline || !file)
-					   ? cp_made(ctx, &dst_sb)
+					   ? cp_made(ctx, &dst_sb, dst->path)
 					   : NULL;
 	int err;
 
-	if (made && made->path && strcmp(made->path, dst->path) != 0)
-		made = NULL;	/* another name of a file linked to */
 	/* The report's file as this destination: met (so not written over
 	 * at the end), whatever -n, -u or -i then decide for the copy. */
 	bool report = file && (cp_is_report(o, dlst) || (dst_known && cp_is_report(o, &dst_sb)));
 
 	*ret = 0;
-	if (made && made->dev == sst->st_dev && made->ino == sst->st_ino &&
-	    (!file || (cmdline && o->backup == BACKUP_OFF && cp_same_source(made, src)))) {
-		util_error(0, "warning: source %s %s specified more than once",
-			   file ? "file" : "directory", util_quote(src->path));
+	/* (A file's SOURCE met again is cp_seen_again's.) */
+	if (made && made->dev == sst->st_dev && made->ino == sst->st_ino && !file) {
+		util_error(0, "warning: source directory %s specified more than once",
+			   util_quote(src->path));
 		return true;
 	}
 	/* cp's order for a file over an existing one: -n (and
@@ -830,7 +863,7 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 		err = links_make(ctx, src, dst, follow);
 		if (!err && cmdline &&
 		    sys_fstatat(dst->dirfd, dst->name, &made_st, AT_SYMLINK_NOFOLLOW) == 0)
-			cp_remember(ctx, &made_st, sst, src, dst->path);
+			cp_remember(ctx, &made_st, sst, dst->path);
 		return err;
 	}
 	switch (data ? S_IFREG : sst->st_mode & S_IFMT) {
@@ -840,7 +873,7 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 		err = create_symlink(ctx, src, sst, dst);
 		if (!err && cmdline &&
 		    sys_fstatat(dst->dirfd, dst->name, &made_st, AT_SYMLINK_NOFOLLOW) == 0)
-			cp_remember(ctx, &made_st, sst, src, NULL);
+			cp_remember(ctx, &made_st, sst, dst->path);
 		return err;
 	case S_IFIFO:
 	case S_IFCHR:
@@ -855,8 +888,33 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 			return attronly_copy(ctx, src, sst, dst, dlst != NULL);
 		err = create_data(ctx, src, sst, src_fd, dst, dlst, &made_st);
 		if (!err && cmdline)
-			cp_remember(ctx, &made_st, sst, src, NULL);
+			cp_remember(ctx, &made_st, sst, dst->path);
 		return err;
+	}
+}
+
+/* The copy failed after its backup was made: the old file goes back
+ * under its name, as cp's un-backup does; a backup that is a second name
+ * of the file still there (--atomic's) just goes. */
+static void cp_unbackup(const struct cp_opts *o, const struct cp_path *dst, const char *backup)
+{
+	const char *name = backup + strlen(dst->path) - strlen(dst->name);
+	struct stat b, d;
+	int err;
+
+	if (sys_fstatat(dst->dirfd, name, &b, AT_SYMLINK_NOFOLLOW) != 0)
+		return;
+	if (sys_fstatat(dst->dirfd, dst->name, &d, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (util_same_inode(&b, &d))
+			(void)sys_unlinkat(dst->dirfd, name, 0);
+		return;
+	}
+	err = sys_renameat2(dst->dirfd, name, dst->dirfd, dst->name, RENAME_NOREPLACE);
+	if (err) {
+		util_error(err, "cannot un-backup %s", util_quote(dst->path));
+	} else if (o->verbose) {
+		util_out(UTIL_OUT, "%s -> ", util_quote(backup));
+		util_out(UTIL_OUT, "%s (unbackup)\n", util_quote(dst->path));
 	}
 }
 
@@ -908,6 +966,8 @@ static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *ss
 out_close_src:
 	if (mine)
 		cp_links_done(mine, !err);
+	if (err && backup)
+		cp_unbackup(o, dst, backup);
 	free(backup);
 	if (src_fd >= 0 && src->name)
 		sys_close(src_fd);
@@ -930,6 +990,9 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	err = cp_source(ctx, src, follow, &sst);
 	if (err)
 		return err;
+	if (cmdline && src->name && src->dirfd == AT_FDCWD && !S_ISDIR(sst.st_mode) &&
+	    cp_seen_again(ctx, src, &sst))
+		return 0;
 	if (!dst->name)	/* "-": standard output */
 		return o->dry_run ? dryrun_node(ctx, src, &sst, follow, dst, NULL)
 				  : cp_to_stdout(ctx, src, &sst, follow, dst);

@@ -98,6 +98,9 @@ struct cp_ctx {
 	 * told from others by their ctime (cp_made). */
 	struct inomap operands;
 	bool operands_forgot;
+	/* The file SOURCEs met so far: source (dev, ino) -> struct cp_seen
+	 * (cp.c), at most CP_OPERANDS_KEPT files, then forgotten. */
+	struct inomap sources;
 	/* The --files-from list, a regular file (ino 0: none, or a pipe): read
 	 * as the copy goes, so never written into by it. */
 	dev_t list_dev;
@@ -158,9 +161,8 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 /* -v: "'src' -> 'dst'", with the backup made, if any. */
 void cp_verbose(const struct cp_opts *o, const struct cp_path *src, const struct cp_path *dst,
 		const char *backup);
-/* Note that dst was made by this run from src, the operand from (NULL:
- * none to name); path: a hard link's name (its inode is the source's),
- * else NULL. */
+/* Note that dst was made by this run from src, under the name path
+ * (NULL: a directory, any name). */
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,
-		 const struct cp_path *from, const char *path);
+		 const char *path);
 #endif

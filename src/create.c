@@ -396,7 +396,7 @@ int create_dir_open(struct cp_ctx *ctx, const struct cp_path *src, const struct 
 		return err;
 	}
 	if (!d->exists) {
-		cp_remember(ctx, &d->dst_st, &d->sst, NULL, NULL);
+		cp_remember(ctx, &d->dst_st, &d->sst, NULL);
 		if ((mode & S_IRWXU) == S_IRWXU)
 			d->fix = meta_final_mode(o, &d->sst, d->dst_st.st_mode);
 		/* A default ACL may have given us less than we asked for. */

@@ -93,6 +93,7 @@ int dest_open(struct dest *d, int dirfd, const char *name, const char *path,
 	int fd, err;
 
 	*d = (struct dest){ .dirfd = dirfd, .name = name, .path = path, .fd = -1, .slot = -1,
+			    .tmp_slot = -1,
 			    .verbose = how->verbose };
 	if (!how->exists && util_ends_in_slash(name))
 		return -ENOTDIR;	/* "name/" must be a directory, as cp says */
@@ -165,7 +166,7 @@ static int dest_link_fd(struct dest *d, const char *name)
 /* The hidden name of a file that could not be put in place goes; where
  * it cannot (a directory that takes new names but lets none go, as
  * chattr +a), it is named, so that it is not left unsaid. */
-static void dest_drop_tmp(const struct dest *d)
+static void dest_drop_tmp(struct dest *d)
 {
 	int err = sys_unlinkat(d->dirfd, d->tmp, 0);
 	const char *base, *tbase;
@@ -197,14 +198,22 @@ static int dest_place(struct dest *d)
 			return dest_link_fd(d, d->name);
 		for (int tries = 0; tries < 16; tries++) {
 			d->tmp = dest_tmp_name(d->name);
+			/* A signal before the rename removes the name. */
+			d->tmp_slot = inflight_creating(d->dirfd, d->tmp);
 			err = dest_link_fd(d, d->tmp);
+			inflight_created(d->tmp_slot, err < 0 ? err : 0);	/* made: no fd to keep */
+			if (err)
+				d->tmp_slot = -1;
 			if (err != -EEXIST)
 				break;
 			free(d->tmp);
 			d->tmp = NULL;
 		}
-		if (err)
+		if (err) {
+			free(d->tmp);
+			d->tmp = NULL;
 			return err;
+		}
 	}
 	if (d->replace)
 		err = sys_renameat(d->dirfd, d->tmp, d->dirfd, d->name);
@@ -216,9 +225,7 @@ static int dest_place(struct dest *d)
 				sys_unlinkat(d->dirfd, d->tmp, 0);
 		}
 	}
-	if (err)
-		dest_drop_tmp(d);
-	return err;
+	return err;	/* (a hidden name left is dest_commit's to drop) */
 }
 
 /* The directory entry itself reaches the disk only with its directory. */
@@ -240,6 +247,8 @@ static void dest_release(struct dest *d)
 {
 	inflight_del(d->slot);
 	d->slot = -1;
+	inflight_del(d->tmp_slot);
+	d->tmp_slot = -1;
 	if (d->fd >= 0)
 		sys_close(d->fd);
 	d->fd = -1;
@@ -261,6 +270,11 @@ int dest_commit(struct dest *d, bool fsync)
 		err = dest_place(d);
 		if (err) {
 			util_error(err, "cannot create regular file %s", util_quote(d->path));
+			if (d->tmp) {
+				dest_drop_tmp(d);
+				free(d->tmp);
+				d->tmp = NULL;
+			}
 			dest_abort(d);
 			return err;
 		}
@@ -269,6 +283,8 @@ int dest_commit(struct dest *d, bool fsync)
 	}
 	inflight_del(d->slot);
 	d->slot = -1;
+	inflight_del(d->tmp_slot);
+	d->tmp_slot = -1;
 	err = sys_close(d->fd);
 	d->fd = -1;
 	free(d->tmp);

@@ -33,6 +33,7 @@ struct dest {
 	bool synced;		/* flushed already (--verify): dest_commit need not */
 	int slot;		/* in the inflight table */
 	char *tmp;		/* DEST_TMPFILE, DEST_TMPNAME: the name it goes by */
+	int tmp_slot;		/* DEST_TMPFILE: its hidden name's, while it has one */
 };
 
 struct dest_how {

@@ -630,6 +630,19 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	[ "$(readlink "$T/z/D/A")" = "$T/c/A" ]
 }
 
+@test "just-created is the name made, as cp keys it: another name of that file (a hard link, a symlink to it) is written as any existing file" {
+	both 'mkdir x1 y dd; echo one >x1/a; echo yb >y/b; echo pre >dd/a; ln dd/a dd/b; stamp' x1/a y/b dd
+	oracle_ok
+	[ "$(cat "$T/z/dd/a")" = yb ]
+	rm -rf "$T/c" "$T/z"
+	both 'mkdir x1 y dd; echo one >x1/a; echo yb >y/b; echo pre >dd/a; ln -s a dd/b; stamp' x1/a y/b dd
+	oracle_ok
+	[ "$(cat "$T/z/dd/a")" = yb ]
+	rm -rf "$T/c" "$T/z"
+	both 'mkdir x1 y dd; echo one >x1/a; echo ya >y/a; echo pre >dd/a; ln dd/a dd/b; stamp' x1/a y/a dd
+	oracle_failed "will not overwrite just-created 'dd/a' with 'y/a'"
+}
+
 @test "-lfv and -sfv say nothing of the file -f replaced (cp's force_linkat); -av's second hard link does" {
 	local fx='echo 1 >f; mkdir d; echo old >d/f; stamp'
 	both "$fx" -lfv f d

@@ -154,3 +154,17 @@ fixture() {
 	same -ls a c
 	[[ $CERR == *"cannot make both hard and symbolic links"* ]]
 }
+
+@test "--parents: one SOURCE named twice (relative, then absolute) is copied once, with cp's warning; another name of its file is copied" {
+	mkdir -p src other
+	echo a >src/f
+	ln src/f other/f
+	for tool in cp "$ZCP"; do
+		rm -rf d
+		mkdir d
+		run "$tool" --parents src/f "$PWD/src/f" other/f d
+		assert_success
+		assert_output "${tool##*/}: warning: source file '$PWD/src/f' specified more than once"
+		[ "$(find d -type f | sort | tr '\n' ' ')" = "d/other/f d/src/f " ]
+	done
+}

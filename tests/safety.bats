@@ -389,10 +389,35 @@ zcp_paused_at_open() {
 	left=$(cd m/d && ls -A | grep -v '^f$')
 	chattr -a m/d
 	assert_failure 1
-	assert_line --index 0 "zcp: cannot remove temporary file 'm/d/$left': Operation not permitted"
-	assert_line --index 1 "zcp: cannot create regular file 'm/d/f': Operation not permitted"
+	assert_line --index 0 "zcp: cannot create regular file 'm/d/f': Operation not permitted"
+	assert_line --index 1 "zcp: cannot remove temporary file 'm/d/$left': Operation not permitted"
 	[ "$(cat m/d/f)" = old ]
 	[ "$(cat "m/d/$left")" = new ]
+}
+
+@test "-b: a copy or link that fails puts the backup back under the name, as cp's un-backup; --atomic -b leaves no backup" {
+	mount_tmpfs "$T/m" 1m
+	mkrand big $((2 << 20))
+	echo a >xa
+	for tool in cp "$ZCP"; do
+		for args in "-bv big" "-bv --backup=numbered big" "-lbv xa" "-lfbv xa" "-bv --remove-destination big"; do
+			rm -f m/*
+			echo old >m/b
+			# shellcheck disable=SC2086 # args: options and a SOURCE
+			run bash -c '"$0" "$@" 2>/dev/null' "$tool" $args m/b
+			assert_failure 1
+			[ "$(ls m)" = b ]
+			[ "$(cat m/b)" = old ]
+			[ "${lines[-1]}" = "'m/b~' -> 'm/b' (unbackup)" ] ||
+				[ "${lines[-1]}" = "'m/b.~1~' -> 'm/b' (unbackup)" ]
+		done
+	done
+	rm -f m/*
+	echo old >m/b
+	run zcp --atomic -b big m/b
+	assert_failure 1
+	[ "$(ls m)" = b ]
+	[ "$(cat m/b)" = old ]
 }
 
 @test "ulimit -f: the file too large is an error, undone, and the other operands are copied" {
