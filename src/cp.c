@@ -40,8 +40,13 @@ struct cp_id {
  * once". Named from the current directory. */
 struct cp_seen {
 	struct cp_seen *next;
+	dev_t dev;
+	ino_t ino;
 	char name[];
 };
+/* The SOURCEs remembered at once: past that, one given again far apart
+ * is cp_just_created's error rather than the warning. */
+#define CP_SOURCES_KEPT 16384
 
 static void cp_seen_free(void *p)
 {
@@ -220,17 +225,29 @@ static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
  * else: the same name (directory entry, its directory not looked through
  * a symlink) of the same file is a warning, without backups, and no copy
  * (also with --parents, where the destinations differ). True when the
- * copy ends there. Each name is remembered, 65,536 files at a time.
+ * copy ends there. Each name is remembered, CP_SOURCES_KEPT at a time.
  */
 static bool cp_seen_again(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst)
 {
-	struct cp_seen *first = inomap_get(&ctx->sources, sst->st_dev, sst->st_ino), *s;
+	char buf[NAME_MAX + 2];
+	const char *base = util_basename(src->name, buf, sizeof(buf));
+	/* Keyed by the file and its last name, as cp hashes them: a file
+	 * given by many names (hard links) is many short chains, not one
+	 * long one. */
+	uint64_t h = 14695981039346656037ull;
+	ino_t key;
+	struct cp_seen *first, *s;
 	size_t len = strlen(src->name) + 1;
 
+	for (const char *c = base; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	key = sst->st_ino ^ (ino_t)h;
+	first = inomap_get(&ctx->sources, sst->st_dev, key);
 	for (s = first; s; s = s->next) {
 		struct cp_path was = { .dirfd = AT_FDCWD, .name = s->name, .path = s->name };
 
-		if (!cp_same_name_at(&was, src, AT_SYMLINK_NOFOLLOW))
+		if (s->dev != sst->st_dev || s->ino != sst->st_ino ||
+		    !cp_same_name_at(&was, src, AT_SYMLINK_NOFOLLOW))
 			continue;
 		if (ctx->o->backup != BACKUP_OFF)
 			return false;
@@ -238,12 +255,14 @@ static bool cp_seen_again(struct cp_ctx *ctx, const struct cp_path *src, const s
 			   util_quote(src->path));
 		return true;
 	}
-	if (!first && ctx->sources.len >= CP_OPERANDS_KEPT)
+	if (!first && ctx->sources.len >= CP_SOURCES_KEPT)
 		inomap_free(&ctx->sources, cp_seen_free);
 	s = util_xmalloc(sizeof(*s) + len);
+	s->dev = sst->st_dev;
+	s->ino = sst->st_ino;
 	memcpy(s->name, src->name, len);
 	s->next = first;
-	inomap_put(&ctx->sources, sst->st_dev, sst->st_ino, s);
+	inomap_put(&ctx->sources, sst->st_dev, key, s);
 	return false;
 }
 

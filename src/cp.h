@@ -98,8 +98,8 @@ struct cp_ctx {
 	 * told from others by their ctime (cp_made). */
 	struct inomap operands;
 	bool operands_forgot;
-	/* The file SOURCEs met so far: source (dev, ino) -> struct cp_seen
-	 * (cp.c), at most CP_OPERANDS_KEPT files, then forgotten. */
+	/* The file SOURCEs met so far: source (dev, ino and last name) ->
+	 * struct cp_seen (cp.c), at most CP_SOURCES_KEPT, then forgotten. */
 	struct inomap sources;
 	/* The --files-from list, a regular file (ino 0: none, or a pipe): read
 	 * as the copy goes, so never written into by it. */
