@@ -146,9 +146,8 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 		char **name_out)
 {
 	bool noreplace;
-	char *name = backup_name(o, dst->dirfd, dst->name, &noreplace), *path;
+	char *name = backup_name(o, dst->dirfd, dst->name, &noreplace);
 	struct stat st;
-	size_t dir_len;
 	int err = -EPERM;
 
 	if (!name)
@@ -180,12 +179,7 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 		free(name);
 		return err;
 	}
-	/* The path is the destination's with its last name replaced. */
-	dir_len = strlen(dst->path) - strlen(dst->name);
-	path = util_xmalloc(dir_len + strlen(name) + 1);
-	memcpy(path, dst->path, dir_len);
-	strcpy(path + dir_len, name);
+	*name_out = util_path_beside(dst->path, dst->name, name);
 	free(name);
-	*name_out = path;
 	return 0;
 }

@@ -178,12 +178,12 @@ void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *
 }
 
 /* Did this run make the destination whose stat is st, under the name
- * path? Its source's id, or NULL. A file forgotten from the map is known by its status change
- * (st_ctim) since the run began: a file made then and an existing one
- * written over (whose birth time is older) both changed it. The source
- * it came from is not known then (a zero id, never a source's). A file
- * another process changed meanwhile is taken as made here too: refused,
- * never written over. */
+ * path? Its source's id, or NULL. A file forgotten from the map is known
+ * by its status change (st_ctim) since the run began: a file made then
+ * and an existing one written over (whose birth time is older) both
+ * changed it. The source it came from is not known then (a zero id,
+ * never a source's). A file another process changed meanwhile is taken
+ * as made here too: refused, never written over. */
 static const struct cp_id *cp_made(struct cp_ctx *ctx, const struct stat *st, const char *path)
 {
 	static const struct cp_id forgotten;
@@ -573,7 +573,7 @@ static bool cp_is_report(const struct cp_opts *o, const struct stat *st)
 /* Is st the --files-from list being read? */
 static bool cp_is_list(const struct cp_ctx *ctx, const struct stat *st)
 {
-	return ctx->list_ino && st->st_ino == ctx->list_ino && st->st_dev == ctx->list_dev;
+	return util_is_file(st, ctx->list_dev, ctx->list_ino);
 }
 
 bool cp_report_met(void)

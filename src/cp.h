@@ -7,6 +7,7 @@
 #include "method.h"
 #include "plan.h"
 #include "sync.h"
+#include "util.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -56,7 +57,7 @@ struct cp_opts {
 /* Is st the --stats-file's regular file (o->report_*)? */
 static inline bool cp_opts_report(const struct cp_opts *o, const struct stat *st)
 {
-	return o->report_ino && st->st_ino == o->report_ino && st->st_dev == o->report_dev;
+	return util_is_file(st, o->report_dev, o->report_ino);
 }
 
 /* cp's copy_as_regular: without -r, or with --copy-contents, special

@@ -233,11 +233,9 @@ static int create_data_open(const struct cp_opts *o, const struct cp_path *dst,
 		/* As cp: only POSIXLY_CORRECT writes through a dangling symlink. */
 		.dangling = getenv("POSIXLY_CORRECT") != NULL,
 	};
-	int err = create_atomic_ok(o, dst, dlst);
-
-	if (err)
-		return err;
-	err = dest_open(d, dst->dirfd, dst->name, dst->path, &how);
+	/* (--atomic over what it cannot replace was refused before the way
+	 * was cleared: cp_clear_way.) */
+	int err = dest_open(d, dst->dirfd, dst->name, dst->path, &how);
 	if (err == -ENOENT && how.link && !how.dangling) {
 		util_error(0, "not writing through dangling symlink %s", util_quote(dst->path));
 		return err;

@@ -169,21 +169,13 @@ static int dest_link_fd(struct dest *d, const char *name)
 static void dest_drop_tmp(struct dest *d)
 {
 	int err = sys_unlinkat(d->dirfd, d->tmp, 0);
-	const char *base, *tbase;
-	char *dir, *path;
-	size_t len;
+	char *path;
 
 	if (!err || err == -ENOENT)
 		return;
-	dir = dest_split(d->path, &base);
-	free(dest_split(d->tmp, &tbase));
-	len = (dir ? strlen(dir) + 1 : 0) + strlen(tbase) + 1;
-	path = util_xmalloc(len);
-	snprintf(path, len, "%s%s%s", dir ? dir : "", dir && strcmp(dir, "/") != 0 ? "/" : "",
-		 tbase);
+	path = util_path_beside(d->path, d->name, d->tmp);
 	util_error(err, "cannot remove temporary file %s", util_quote(path));
 	free(path);
-	free(dir);
 }
 
 /* Put a complete --atomic file under its name: a new name is only ever

@@ -319,6 +319,16 @@ void *util_xmalloc(size_t n)
 	return p;
 }
 
+char *util_path_beside(const char *path, const char *name, const char *other)
+{
+	size_t dir_len = strlen(path) - strlen(name);
+	char *out = util_xmalloc(dir_len + strlen(other) + 1);
+
+	memcpy(out, path, dir_len);
+	strcpy(out + dir_len, other);
+	return out;
+}
+
 char *util_xstrdup(const char *s)
 {
 	size_t n = strlen(s) + 1;

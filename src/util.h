@@ -70,16 +70,26 @@ char *util_xstrdup(const char *s);
  * U+10FFFF, cut short). */
 size_t util_utf8_len(const unsigned char *s, unsigned *cp);
 
-/* The same file: the same inode on the same device. */
 /* "name/": a name that must be a directory. */
 static inline bool util_ends_in_slash(const char *name)
 {
 	return name[0] && name[strlen(name) - 1] == '/';
 }
 
+/* The same file: the same inode on the same device. */
 static inline bool util_same_inode(const struct stat *a, const struct stat *b)
 {
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
+
+/* Is st the file (dev, ino) kept aside (ino 0: none)? */
+static inline bool util_is_file(const struct stat *st, dev_t dev, ino_t ino)
+{
+	return ino && st->st_ino == ino && st->st_dev == dev;
+}
+
+/* path, which ends in name, with name replaced by other (a name from the
+ * same directory fd): what to print for other. malloc'd. */
+char *util_path_beside(const char *path, const char *name, const char *other);
 
 #endif
