@@ -88,12 +88,23 @@ static void cp_link_free(void *p)
 static const struct cp_hardlink *cp_links_claim(struct cp_ctx *ctx, const struct stat *sst,
 					    const char *dst_path, struct cp_hardlink **mine)
 {
+	bool turn = false;
+
 	for (;;) {
 		struct cp_hardlink *l;
 		unsigned st;
 
 		sync_lock(&ctx->links_lock);
 		l = inomap_get(&ctx->links, sst->st_dev, sst->st_ino);
+		/* Which name makes the copy is the first in walk order, as in
+		 * a serial run (it decides what is written through, what is
+		 * linked): the names before this one settle their claims first. */
+		if (!turn && (!l || atomic_load(&l->state) != LINK_READY)) {
+			sync_unlock(&ctx->links_lock);
+			engine_wait_turn();
+			turn = true;
+			continue;
+		}
 		if (!l) {
 			l = util_xmalloc(sizeof(*l));
 			*l = (struct cp_hardlink){ .path = NULL };

@@ -72,7 +72,8 @@ static struct {
 	atomic_uint jissued, jtaken, completed, sleepers, stop;
 	atomic_uint waking;	/* a wake is on its way: no second one for the same work */
 	atomic_uint wants;	/* the job the walker sleeps for, or NO_WANT */
-	unsigned collected;
+	atomic_uint collected;	/* written by the collector alone */
+	atomic_uint turn_waiters;	/* workers in engine_wait_turn */
 	int err;		/* the last failure collected since the last drain */
 	bool noting;		/* the walker's words go to the place at issued */
 	struct engine_job ring[ENGINE_RING];
@@ -80,6 +81,7 @@ static struct {
 } eng;
 
 static _Thread_local bool engine_worker_thread;
+static _Thread_local unsigned engine_current;	/* a worker's job, its place in the walk */
 
 void engine_set_jobs(unsigned jobs)
 {
@@ -145,6 +147,7 @@ static struct engine_job *engine_take(void)
 
 static void engine_run(struct engine_job *j)
 {
+	engine_current = j->seq;
 	util_capture_start(&j->out);
 	j->err = cp_copy(j->ctx, &j->src, &j->dst, false);
 	util_capture_stop();
@@ -152,8 +155,11 @@ static void engine_run(struct engine_job *j)
 
 	atomic_store_explicit(&j->done, 1, memory_order_release);
 	atomic_fetch_add(&eng.completed, 1);
-	/* Only the job it sleeps for wakes the walker: one call per batch. */
-	if (atomic_load(&eng.wants) == seq)
+	/* Only the job it sleeps for wakes the walker: one call per batch;
+	 * a worker waiting its turn is woken by every one, with it. */
+	if (atomic_load(&eng.turn_waiters))
+		sync_wake(&eng.completed, INT_MAX);
+	else if (atomic_load(&eng.wants) == seq)
 		sync_wake(&eng.completed, 1);
 }
 
@@ -228,8 +234,10 @@ static void engine_collect_one(void)
 		eng.err = j->err;
 	free(j->paths);
 	j->paths = NULL;
-	atomic_store_explicit(&j->done, 0, memory_order_relaxed);
-	eng.collected++;
+	/* In this order: a worker that sees the place emptied sees it
+	 * collected (engine_done_before). */
+	atomic_fetch_add(&eng.collected, 1);
+	atomic_store_explicit(&j->done, 0, memory_order_release);
 }
 
 /* Print what is done already, in order, without waiting. */
@@ -346,6 +354,37 @@ int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_p
 	}
 	engine_issue(j);
 	return 0;
+}
+
+/* Is every job before seq done? A place found empty was collected, so
+ * done, if collected has gone past it. */
+static bool engine_done_before(unsigned seq)
+{
+	for (unsigned i = atomic_load(&eng.collected); i != seq; i++)
+		if (!atomic_load_explicit(&eng.ring[i % ENGINE_RING].done, memory_order_acquire) &&
+		    (int)(atomic_load(&eng.collected) - i) <= 0)
+			return false;
+	return true;
+}
+
+void engine_wait_turn(void)
+{
+	if (!engine_worker_thread) {
+		unsigned end = atomic_load(&eng.issued);
+
+		for (unsigned s = eng.collected; eng.n && s != end; s++)
+			engine_wait(s);
+		return;
+	}
+	atomic_fetch_add(&eng.turn_waiters, 1);
+	for (;;) {
+		unsigned c = atomic_load(&eng.completed);
+
+		if (engine_done_before(engine_current))
+			break;
+		sync_wait(&eng.completed, c);
+	}
+	atomic_fetch_sub(&eng.turn_waiters, 1);
 }
 
 int engine_drain(void)

@@ -36,6 +36,10 @@ void engine_note_end(void);
  * result is a failure like a file's. 0, or -EAGAIN: nothing is pending,
  * the caller runs it now. */
 int engine_later(int (*fn)(void *arg), void *arg);
+/* Wait until every entry before this one in walk order is done (the
+ * walker: every entry handed over), so that what depends on who comes
+ * first (a hard-link group's copy) goes as in a serial run. */
+void engine_wait_turn(void);
 /* On a worker's thread? (A directory it meets is not its to walk.) */
 bool engine_in_worker(void);
 /* The workers are done: their counts go into this thread's stats. */

@@ -167,6 +167,33 @@ nobody_like_cp() {
 	[ "$(stat -c %h z/a/f1)" -eq 2 ]
 }
 
+@test "a hard-link group is copied by its first name in walk order, as by cp: the files written through the destination's symlinks are cp's, --jobs=2 and 8" {
+	# Two names of one file each; the second name's destination is a
+	# symlink to a file of the user's. The first name met copies the data
+	# (through a symlink, if that is where it lands), the second is
+	# linked to it (the symlink replaced): who is first decides which of
+	# the user's files are written. Workers claimed the groups in the
+	# order they ran: some other set, one run in a few.
+	mkfix() {
+		rm -rf "$1" && mkdir -p "$1/s" "$1/d" "$1/v"
+		for i in $(seq 1 80); do
+			echo "data$i" >"$1/s/g${i}_a"
+			ln "$1/s/g${i}_a" "$1/s/g${i}_b"
+			echo "victim$i" >"$1/v/v$i"
+			ln -s ../v/v$i "$1/d/g${i}_b"
+		done
+	}
+	mkfix c
+	(cd c && cp -a s/. d)
+	# The walk order here is cp's (by inode, then as listed), so the
+	# serial run is cp's too; each worker count is run three times.
+	for j in 1 2 8 8 8 2 2; do
+		mkfix z
+		(cd z && "$ZCP" -a --jobs=$j s/. d)
+		diff <(cd c && tree_snapshot .) <(cd z && tree_snapshot .)
+	done
+}
+
 @test "strace -f agrees with --stats for a copy with workers, threads' calls included" {
 	need_plain_build
 	mk_wide src 10 50
