@@ -1039,14 +1039,15 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 }
 
 static void cp_parents_add(struct cp_parents *p, char *path, const struct stat *st,
-			   bool restore)
+			   bool restore, bool made)
 {
 	p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
 	if (!p->v) {
 		util_error(-ENOMEM, "memory exhausted");
 		exit(1);
 	}
-	p->v[p->n++] = (struct cp_parent){ .path = path, .st = *st, .restore = restore };
+	p->v[p->n++] = (struct cp_parent){ .path = path, .st = *st, .restore = restore,
+					   .made = made };
 }
 
 int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
@@ -1074,10 +1075,11 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 				break;
 			}
 			/* As cp -p: a directory that was there gets the source's
-			 * attributes too, once the copy is done. */
+			 * attributes too, once the copy is done; through a symlink
+			 * to it, as cp goes. */
 			if ((o->preserve.mode || o->preserve.owner || o->preserve.times) &&
 			    sys_fstatat(AT_FDCWD, s, &sst, 0) == 0 && S_ISDIR(sst.st_mode))
-				cp_parents_add(p, dst, &sst, false);
+				cp_parents_add(p, dst, &sst, false, false);
 			else
 				free(dst);
 			*slash = '/';
@@ -1106,9 +1108,9 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 			sys_fchmodat(AT_FDCWD, dst, (st.st_mode & 07777) | S_IRWXU);
 		if (!o->preserve.mode && (st.st_mode & S_IRWXU) != S_IRWXU) {
 			sst.st_mode = st.st_mode;	/* put back what mkdir gave */
-			cp_parents_add(p, dst, &sst, true);
+			cp_parents_add(p, dst, &sst, true, true);
 		} else {
-			cp_parents_add(p, dst, &sst, false);
+			cp_parents_add(p, dst, &sst, false, true);
 		}
 		*slash = '/';
 	}
@@ -1123,7 +1125,8 @@ int cp_parents_finish(struct cp_ctx *ctx, struct cp_parents *p)
 	/* Deepest first, as cp: a parent's times are set after its children's. */
 	for (size_t i = p->n; i-- > 0;) {
 		struct cp_parent *d = &p->v[i];
-		int fd = sys_openat(AT_FDCWD, d->path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW, 0);
+		int fd = sys_openat(AT_FDCWD, d->path,
+				    O_RDONLY | O_DIRECTORY | (d->made ? O_NOFOLLOW : 0), 0);
 
 		if (fd < 0) {
 			util_error(fd, "failed to get attributes of %s", util_quote(d->path));

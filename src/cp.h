@@ -120,6 +120,7 @@ struct cp_parent {
 	char *path;
 	struct stat st;		/* the source directory's */
 	bool restore;		/* put back st.st_mode, made writable for the copy */
+	bool made;		/* made by this run: not looked for through a symlink */
 };
 struct cp_parents {
 	struct cp_parent *v;

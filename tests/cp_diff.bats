@@ -551,6 +551,12 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	oracle_ok
 }
 
+@test "--parents -p with a symlink to a directory in DEST: the directory it names gets the attributes" {
+	both --times e 'fx_basic; mkdir r; ln -s ../r e/d; chmod 750 d; stamp' --parents -p d/sub/y e
+	oracle_ok
+	[ "$(stat -c %a "$T/z/r")" = 750 ]
+}
+
 @test "-t DIRECTORY" {
 	both fx_basic -t e a b
 	oracle_ok
