@@ -172,8 +172,7 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 			err = sys_linkat(dst->dirfd, dst->name, dst->dirfd, name, 0);
 	}
 	if (err && !(noreplace && err == -EEXIST))
-		err = noreplace ? sys_renameat2(dst->dirfd, dst->name, dst->dirfd, name,
-						RENAME_NOREPLACE)
+		err = noreplace ? util_rename_noreplace(dst->dirfd, dst->name, name)
 				: sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
 	if (err) {
 		free(name);

@@ -7,6 +7,7 @@
 #include "create.h"
 #include "dryrun.h"
 #include "engine.h"
+#include "inflight.h"
 #include "links.h"
 #include "meta.h"
 #include "report.h"
@@ -144,29 +145,40 @@ void cp_ctx_free(struct cp_ctx *ctx)
 	inomap_free(&ctx->sources, cp_seen_free);
 }
 
-/* The directory that holds p's last component (flags: fstatat's). */
-static int cp_parent_stat(const struct cp_path *p, struct stat *st, int flags)
+/* The directory that holds the last component of name, relative to
+ * dirfd, not looked at through a symlink. */
+static int cp_parent_lstat(int dirfd, const char *name, struct stat *st)
 {
-	size_t len = strlen(p->name);
+	size_t len = strlen(name);
 	char *dir;
 	int err;
 
 	/* "a/b/" names b: its parent is what comes before it. */
-	while (len > 1 && p->name[len - 1] == '/')
+	while (len > 1 && name[len - 1] == '/')
 		len--;
-	while (len > 0 && p->name[len - 1] != '/')
+	while (len > 0 && name[len - 1] != '/')
 		len--;
 	if (len == 0)
-		return sys_fstatat(p->dirfd, ".", st, flags);
+		return sys_fstatat(dirfd, ".", st, AT_SYMLINK_NOFOLLOW);
 	/* "l/f": l itself, not where a trailing slash would lead. */
-	while (len > 1 && p->name[len - 1] == '/')
+	while (len > 1 && name[len - 1] == '/')
 		len--;
-	dir = strndup(p->name, len);
+	dir = strndup(name, len);
 	if (!dir)
 		return -ENOMEM;
-	err = sys_fstatat(p->dirfd, dir, st, flags);
+	err = sys_fstatat(dirfd, dir, st, AT_SYMLINK_NOFOLLOW);
 	free(dir);
 	return err;
+}
+
+/* The directory of p as its path names it, as cp looks (sd/f, with sd a
+ * symlink to ".", is not in "."); by its directory fd where the path is
+ * too long to be looked up. */
+static int cp_parent_stat(const struct cp_path *p, struct stat *st)
+{
+	int err = cp_parent_lstat(AT_FDCWD, p->path, st);
+
+	return err == -ENAMETOOLONG ? cp_parent_lstat(p->dirfd, p->name, st) : err;
 }
 
 void cp_remember(struct cp_ctx *ctx, const struct stat *dst, const struct stat *src,
@@ -212,9 +224,10 @@ static const struct cp_id *cp_made(struct cp_ctx *ctx, const struct stat *st, co
 	return NULL;
 }
 
-/* Do two names denote one directory entry? (the same name in the same
- * directory, which a backup would rename from under the source) */
-static bool cp_same_name_at(const struct cp_path *a, const struct cp_path *b, int flags)
+/* Do two names denote one directory entry (the same name in the same
+ * directory, which a backup would rename from under the source)? As
+ * cp's same_name: the directories are not looked at through a symlink. */
+static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
 {
 	char abuf[4096], bbuf[4096];
 	struct stat as, bs;
@@ -222,13 +235,8 @@ static bool cp_same_name_at(const struct cp_path *a, const struct cp_path *b, in
 	if (strcmp(util_basename(a->name, abuf, sizeof(abuf)),
 		   util_basename(b->name, bbuf, sizeof(bbuf))) != 0)
 		return false;
-	return cp_parent_stat(a, &as, flags) == 0 && cp_parent_stat(b, &bs, flags) == 0 &&
+	return cp_parent_stat(a, &as) == 0 && cp_parent_stat(b, &bs) == 0 &&
 	       util_same_inode(&as, &bs);
-}
-
-static bool cp_same_name(const struct cp_path *a, const struct cp_path *b)
-{
-	return cp_same_name_at(a, b, 0);
 }
 
 /*
@@ -258,7 +266,7 @@ static bool cp_seen_again(struct cp_ctx *ctx, const struct cp_path *src, const s
 		struct cp_path was = { .dirfd = AT_FDCWD, .name = s->name, .path = s->name };
 
 		if (s->dev != sst->st_dev || s->ino != sst->st_ino ||
-		    !cp_same_name_at(&was, src, AT_SYMLINK_NOFOLLOW))
+		    !cp_same_name(&was, src))
 			continue;
 		if (ctx->o->backup != BACKUP_OFF)
 			return false;
@@ -489,6 +497,15 @@ static bool cp_tracks_links(const struct cp_opts *o, const struct stat *sst, boo
 	return o->preserve.links && !S_ISDIR(sst->st_mode) &&
 	       (sst->st_nlink > 1 || o->deref == DEREF_ALWAYS ||
 		(cmdline && o->deref == DEREF_CMDLINE));
+}
+
+/* Is a later name of the group linked to the first name's copy? Not
+ * with -l, as cp: each name is linked to its source, and what is in the
+ * way is an error, not replaced (but -u's kept copy stands for its group,
+ * cp_link_skipped). */
+static bool cp_links_to_copy(const struct cp_opts *o, const struct stat *sst, bool cmdline)
+{
+	return o->link != LINK_HARD && cp_tracks_links(o, sst, cmdline);
 }
 
 /* -u kept dst, which is not older: as cp, it still stands for its source's
@@ -923,12 +940,19 @@ static int cp_make(struct cp_ctx *ctx, const struct cp_path *src, const struct s
 	}
 }
 
+/* The backup's name relative to dst's directory fd (backup is a path
+ * beside dst->path). */
+static const char *cp_backup_name(const struct cp_path *dst, const char *backup)
+{
+	return backup + strlen(dst->path) - strlen(dst->name);
+}
+
 /* The copy failed after its backup was made: the old file goes back
  * under its name, as cp's un-backup does; a backup that is a second name
  * of the file still there (--atomic's) just goes. */
 static void cp_unbackup(const struct cp_opts *o, const struct cp_path *dst, const char *backup)
 {
-	const char *name = backup + strlen(dst->path) - strlen(dst->name);
+	const char *name = cp_backup_name(dst, backup);
 	struct stat b, d;
 	int err;
 
@@ -939,7 +963,7 @@ static void cp_unbackup(const struct cp_opts *o, const struct cp_path *dst, cons
 			(void)sys_unlinkat(dst->dirfd, name, 0);
 		return;
 	}
-	err = sys_renameat2(dst->dirfd, name, dst->dirfd, dst->name, RENAME_NOREPLACE);
+	err = util_rename_noreplace(dst->dirfd, name, dst->name);
 	if (err) {
 		util_error(err, "cannot un-backup %s", util_quote(dst->path));
 	} else if (o->verbose) {
@@ -959,11 +983,11 @@ static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *ss
 	const struct cp_hardlink *linked = NULL;
 	bool exists = dlst != NULL, data, replaced = false;
 	char *backup = NULL;
-	int src_fd = -1, err;
+	int src_fd = -1, backup_slot = -1, err;
 
 	/* Decide before destroying: the source is opened before a backup,
 	 * a removal or a truncation of the destination. */
-	if (cp_tracks_links(o, sst, cmdline))
+	if (cp_links_to_copy(o, sst, cmdline))
 		linked = cp_links_claim(ctx, sst, dst->path, &mine);
 	data = cp_is_data(o, sst) && !linked;
 	if (data) {
@@ -979,6 +1003,10 @@ static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *ss
 	err = cp_clear_way(ctx, src, sst, src_fd, data, dst, dlst, &exists, &backup);
 	if (err)
 		goto out_close_src;
+	/* A fatal signal from here on puts the backup back, as a failure does
+	 * (cp_unbackup). */
+	if (backup)
+		backup_slot = inflight_backup(dst->dirfd, cp_backup_name(dst, backup), dst->name);
 	if (linked) {
 		err = cp_link_again(linked->path, dst, &replaced);
 		if (!err)
@@ -998,6 +1026,7 @@ out_close_src:
 		cp_links_done(mine, !err);
 	if (err && backup)
 		cp_unbackup(o, dst, backup);
+	inflight_del(backup_slot);
 	free(backup);
 	if (src_fd >= 0 && src->name)
 		sys_close(src_fd);

@@ -4,8 +4,9 @@
  * that copies nothing makes no rt_sigaction calls; a signal that was
  * ignored when zcp started (nohup, a background job) stays ignored.
  * SIGXFSZ is ignored then: the file size limit becomes an error (EFBIG). The
- * handler only reads the table, calls unlinkat or ftruncate (both
- * async-signal-safe), restores the default action and raises the signal
+ * handler only reads the table, calls unlinkat, ftruncate or renameat2
+ * (system calls, async-signal-safe), puts the backups made back under
+ * their names (-b), restores the default action and raises the signal
  * again, so the shell sees zcp die of it (128+n).
  *
  * A slot is published by a single store of its state after its fields are
@@ -21,9 +22,13 @@
 #include "inflight.h"
 #include "sys.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +46,7 @@ struct inflight_slot {
 	atomic_int state;	/* 0: free, SLOT_CLAIMED, SLOT_CREATING, else enum inflight_undo + 1 */
 	int dirfd;
 	const char *name;
+	const char *to;		/* INFLIGHT_UNBACKUP: the name it goes back to */
 	int fd;
 	const void *owner;	/* the thread that fills it (&inflight_self) */
 };
@@ -74,12 +80,38 @@ static int inflight_settled(struct inflight_slot *s)
 	return st;
 }
 
+/* The backups go back under their names, now that the copies that took
+ * those names are gone; RENAME_NOREPLACE keeps one that was finished. */
+static void inflight_unbackup(void)
+{
+	for (int i = 0; i < INFLIGHT_MAX; i++) {
+		struct inflight_slot *s = &slots[i];
+
+		if (atomic_load(&s->state) != (int)INFLIGHT_UNBACKUP + 1)
+			continue;
+		/* util_rename_noreplace's way, in calls a handler may make. */
+		if (renameat2(s->dirfd, s->name, s->dirfd, s->to, RENAME_NOREPLACE) != 0 &&
+		    errno == EINVAL) {
+			struct stat st;
+
+			if (fstatat(s->dirfd, s->to, &st, AT_SYMLINK_NOFOLLOW) != 0 &&
+			    errno == ENOENT && renameat(s->dirfd, s->name, s->dirfd, s->to) != 0) {
+				/* nothing more can be done on the way out */
+			}
+		}
+		atomic_store(&s->state, 0);
+	}
+}
+
 static void inflight_handler(int sig)
 {
 	atomic_store(&dying, 1);
 	for (int i = 0; i < INFLIGHT_MAX; i++) {
 		struct inflight_slot *s = &slots[i];
 		int st = inflight_settled(s);
+
+		if (st == (int)INFLIGHT_UNBACKUP + 1)
+			continue;	/* after the files: inflight_unbackup */
 
 		if (st == SLOT_CREATING) {
 			/* This thread's openat, done or not begun: the name was
@@ -103,6 +135,7 @@ static void inflight_handler(int sig)
 		}
 		atomic_store(&s->state, 0);
 	}
+	inflight_unbackup();
 	signal(sig, SIG_DFL);
 	raise(sig);	/* delivered on return: the signal is blocked in its handler */
 }
@@ -163,6 +196,17 @@ static int inflight_claim(int dirfd, const char *name, int fd, int state)
 int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo)
 {
 	return inflight_claim(dirfd, name, fd, (int)undo + 1);
+}
+
+int inflight_backup(int dirfd, const char *backup, const char *name)
+{
+	int slot = inflight_claim(dirfd, backup, -1, SLOT_CLAIMED);
+
+	if (slot >= 0) {
+		slots[slot].to = name;
+		atomic_store(&slots[slot].state, (int)INFLIGHT_UNBACKUP + 1);
+	}
+	return slot;
 }
 
 int inflight_creating(int dirfd, const char *name)

@@ -9,12 +9,17 @@ enum inflight_undo {
 	INFLIGHT_UNLINK,	/* a file this run created: remove its name */
 	INFLIGHT_EMPTY,		/* an existing file already truncated: leave it empty */
 	INFLIGHT_NOTHING,	/* an O_TMPFILE: it dies with the process */
+	INFLIGHT_UNBACKUP,	/* a backup: renamed back, once the rest is undone */
 };
 
 /* Register a file (the name is relative to dirfd, both kept by the
  * caller until inflight_del); returns a slot for inflight_set/_del. */
 int inflight_add(int dirfd, const char *name, int fd, enum inflight_undo undo);
 void inflight_set(int slot, enum inflight_undo undo);
+/* The backup made of dirfd/name, as dirfd/backup (both kept by the
+ * caller until inflight_del): a fatal signal renames it back, unless
+ * something is under the name again (the copy was done). */
+int inflight_backup(int dirfd, const char *backup, const char *name);
 /* A file about to be made with O_CREAT | O_EXCL as dirfd/name: recorded
  * before the openat, so a signal at any point removes it; then
  * inflight_created with the openat's result (a failure frees the slot). */

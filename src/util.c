@@ -473,3 +473,21 @@ void util_stdio_init(void)
 	if ((f = util_stream(STDERR_FILENO, "w", _IONBF)))
 		stderr = f;
 }
+
+int util_rename_noreplace(int dirfd, const char *from, const char *to)
+{
+	struct stat st;
+	int err = sys_renameat2(dirfd, from, dirfd, to, RENAME_NOREPLACE);
+
+	if (err != -EINVAL)
+		return err;
+	err = sys_linkat(dirfd, from, dirfd, to, 0);
+	if (!err)
+		return sys_unlinkat(dirfd, from, 0);
+	if (err != -EPERM && err != -EOPNOTSUPP && err != -EMLINK && err != -ENOSYS)
+		return err;
+	err = sys_fstatat(dirfd, to, &st, AT_SYMLINK_NOFOLLOW);
+	if (err != -ENOENT)
+		return err ? err : -EEXIST;
+	return sys_renameat(dirfd, from, dirfd, to);
+}

@@ -92,4 +92,9 @@ static inline bool util_is_file(const struct stat *st, dev_t dev, ino_t ino)
  * same directory fd): what to print for other. malloc'd. */
 char *util_path_beside(const char *path, const char *name, const char *other);
 
+/* Rename from to to in one directory, never over something there
+ * (-EEXIST). Where the file system has no RENAME_NOREPLACE (FUSE), as
+ * near as it can: a link then an unlink, else a look then a rename. */
+int util_rename_noreplace(int dirfd, const char *from, const char *to);
+
 #endif

@@ -557,6 +557,29 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	[ "$(stat -c %a "$T/z/r")" = 750 ]
 }
 
+@test "the same name through a symlinked directory is another name, as cp's same_name: -sb, -P, -Pb, --remove-destination" {
+	for args in "-sb a sd/a" "-P la sd/la" "-Pb la sd/la" "-Pf la sd/la" "--remove-destination hla sd/a"; do
+		# shellcheck disable=SC2086 # the words are the options
+		both 'fx_basic; ln -s . sd; ln -s a la; ln a hla' $args
+		rm -rf "${T:?}/c" "$T/z"
+	done
+}
+
+@test "-al: a second name of a hard-link group is linked to its source, as cp links it; a file in the way is an error, not replaced (-u's kept copy still stands for its group)" {
+	fx_group() {
+		mkdir -p s/a s/b s/c d/b d/c
+		echo new >s/a/f && ln s/a/f s/b/g && ln s/a/f s/c/h
+		echo PRECIOUS >d/b/g && chmod 444 d/b/g && ln -s ../../v d/c/h
+	}
+	for opts in -al -alv -alf -alb "-rl --preserve=links" -dl; do
+		# shellcheck disable=SC2086 # the words are the options
+		both fx_group $opts s/. d
+		rm -rf "${T:?}/c" "$T/z"
+	done
+	both 'fx_group; touch -d 2000-01-01 s/a/f' -alu s/. d
+	oracle_ok
+}
+
 @test "-t DIRECTORY" {
 	both fx_basic -t e a b
 	oracle_ok

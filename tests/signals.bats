@@ -114,6 +114,32 @@ signalled() {
 @test "sendfile: SIGALRM mid-copy" { signalled sendfile ALRM; }
 @test "mmap: SIGPWR mid-copy" { signalled mmap PWR; }
 
+# -b: the old destination was renamed to its backup before the copy;
+# the signal removes the half copy and puts the backup back under its name
+# (as a failed copy does), rather than leave the name empty.
+backup_term() {
+	local m=$1 sig=$2 ino sum suffix=${BACKUP_SUFFIX:-'~'}
+	shift 2
+	caught_pair "$m"
+	mkrand "$DB/src" $((2 * MIB))
+	ino=$(stat -c %i "$DB/src")
+	sum=$(sha256sum <"$DB/src")
+	caught "$m" "$sig" "$@"
+	died_of "$sig"
+	assert_equal "$(ls -A "$DB")" src
+	assert_equal "$(stat -c %i "$DB/src")" "$ino"
+	assert_equal "$(sha256sum <"$DB/src")" "$sum"
+	fault_clear
+	zcp --method="$m" "$@" "$S" "$D"
+	cmp fb/src "$DB/src"
+	[ -f "$DB/src$suffix" ]
+}
+
+@test "rw: SIGTERM mid-copy with -b: the backup goes back under its name" { backup_term rw TERM -b; }
+@test "copy_range: SIGINT mid-copy with --backup=numbered: the backup goes back" {
+	BACKUP_SUFFIX=.~1~ backup_term copy_range INT --backup=numbered
+}
+
 # --atomic: the old destination is not touched, and the temporary file
 # (O_TMPFILE on ext4; a hidden name on the FUSE mount, which has no
 # O_TMPFILE) does not stay behind.
