@@ -415,6 +415,16 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
 	return 0;
 }
 
+/* Copied as data: a regular file, or what a special file gives without
+ * -r (or with --copy-contents); not under -l, -s or --attributes-only. */
+static bool cp_is_data(const struct cp_opts *o, const struct stat *st)
+{
+	if (o->link != LINK_NONE || o->attr_only)
+		return false;
+	return S_ISREG(st->st_mode) ||
+	       (cp_as_regular(o) && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode));
+}
+
 /*
  * Make way for the copy over an existing destination: backups and
  * --remove-destination. 0 to go on (*gone: dst no longer exists), or
@@ -426,7 +436,7 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 	const struct cp_opts *o = ctx->o;
 	/* --atomic puts the new file in place by rename(2): the old one
 	 * goes in the same step, and a backup is a second link to it. */
-	bool atomic = o->atomic && S_ISREG(sst->st_mode) &&
+	bool atomic = o->atomic && cp_is_data(o, sst) &&
 		      (S_ISREG(dlst->st_mode) || S_ISLNK(dlst->st_mode));
 	int err;
 
@@ -542,16 +552,6 @@ static bool cp_backup_is_source(const struct cp_opts *o, const struct cp_path *s
 	is = name && sys_fstatat(dst->dirfd, name, &st, 0) == 0 && util_same_inode(&st, sst);
 	free(name);
 	return is;
-}
-
-/* Copied as data: a regular file, or what a special file gives without
- * -r (or with --copy-contents); not under -l, -s or --attributes-only. */
-static bool cp_is_data(const struct cp_opts *o, const struct stat *st)
-{
-	if (o->link != LINK_NONE || o->attr_only)
-		return false;
-	return S_ISREG(st->st_mode) ||
-	       (cp_as_regular(o) && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode));
 }
 
 /* "-" as DEST: standard output, which may be the source itself
@@ -1147,6 +1147,31 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 	return err;
 }
 
+/* The attributes of one directory of --parents, open as fd. One that was
+ * there, named through a symlink: as cp, its times and mode are set
+ * through the link, its owner on the link itself (lchown), never given
+ * to the directory it leads to. */
+static int cp_parent_meta(const struct cp_opts *o, const struct cp_parent *d, int fd)
+{
+	struct meta_node ms = { .fd = -1, .path = d->path };
+	struct meta_node md = { .fd = fd, .path = d->path };
+	struct meta_node link = { .fd = -1, .dirfd = AT_FDCWD, .name = d->path, .path = d->path,
+				  .symlink = true };
+	mode_t mode = d->restore ? d->st.st_mode & 07777 : (mode_t)-1;
+	struct cp_opts rest = *o, owner = *o;
+	struct stat lst;
+	int err, lerr;
+
+	if (d->made || !o->preserve.owner ||
+	    sys_fstatat(AT_FDCWD, d->path, &lst, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISLNK(lst.st_mode))
+		return meta_apply(o, &d->st, &ms, &md, mode);
+	rest.preserve.owner = false;
+	owner.preserve = (struct cp_preserve){ .owner = true, .owner_must = o->preserve.owner_must };
+	err = meta_apply(&rest, &d->st, &ms, &md, mode);
+	lerr = meta_apply(&owner, &d->st, &ms, &link, (mode_t)-1);
+	return err ? err : lerr;
+}
+
 int cp_parents_finish(struct cp_ctx *ctx, struct cp_parents *p)
 {
 	int ret = 0;
@@ -1161,10 +1186,7 @@ int cp_parents_finish(struct cp_ctx *ctx, struct cp_parents *p)
 			util_error(fd, "failed to get attributes of %s", util_quote(d->path));
 			ret = fd;
 		} else {
-			struct meta_node ms = { .fd = -1, .path = d->path };
-			struct meta_node md = { .fd = fd, .path = d->path };
-			int err = meta_apply(ctx->o, &d->st, &ms, &md,
-					     d->restore ? d->st.st_mode & 07777 : (mode_t)-1);
+			int err = cp_parent_meta(ctx->o, d, fd);
 			if (err)
 				ret = err;
 			sys_close(fd);

@@ -551,10 +551,12 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	oracle_ok
 }
 
-@test "--parents -p with a symlink to a directory in DEST: the directory it names gets the attributes" {
-	both --times e 'fx_basic; mkdir r; ln -s ../r e/d; chmod 750 d; stamp' --parents -p d/sub/y e
+@test "--parents -p with a symlink to a directory in DEST: the directory it names gets the mode and times, the link the owner (cp's lchown)" {
+	both --times e 'fx_basic; mkdir r; ln -s ../r e/d; chmod 750 d; chown 12:34 d; stamp' --parents -p d/sub/y e
 	oracle_ok
 	[ "$(stat -c %a "$T/z/r")" = 750 ]
+	[ "$(stat -c %u:%g "$T/z/r")" = 0:0 ]
+	[ "$(stat -c %u:%g "$T/z/e/d")" = 12:34 ]
 }
 
 @test "the same name through a symlinked directory is another name, as cp's same_name: -sb, -P, -Pb, --remove-destination" {

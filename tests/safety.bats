@@ -186,6 +186,17 @@ teardown() { zcp_teardown; }
 	strace -f -o trace -e trace=rename,renameat,renameat2,linkat "$ZCP" --atomic -b s d
 	grep -q "linkat(.*\"d\".*\"d~\"" trace
 	[ "$(grep -c 'rename' trace)" = 1 ]
+	# a FIFO's data, copied as a file's: the same (d was renamed away
+	# for the whole copy)
+	echo old >d
+	mkfifo p
+	{ echo fifo >p; } &
+	strace -f -o trace -e trace=rename,renameat,renameat2,linkat "$ZCP" --atomic -b p d
+	wait
+	[ "$(cat d)" = fifo ]
+	[ "$(cat 'd~')" = old ]
+	grep -q "linkat(.*\"d\".*\"d~\"" trace
+	[ "$(grep -c 'rename' trace)" = 1 ]
 }
 
 @test "--atomic refuses standard output and writes no device or symlink in place" {
