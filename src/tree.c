@@ -348,6 +348,12 @@ static bool tree_hands_over(const struct tree *t, const struct tree_frame *f, un
 	       (type == DT_REG || (type == DT_LNK && t->ctx->o->deref != DEREF_ALWAYS));
 }
 
+static bool tree_may_block(const struct tree *t, unsigned char type)
+{
+	return t->engine && cp_as_regular(t->ctx->o) &&
+	       (type == DT_FIFO || type == DT_CHR || type == DT_BLK);
+}
+
 /* Copy the top frame's next entry; cp_copy may ask to descend into it. */
 static void tree_step(struct tree *t, struct tree_frame *f)
 {
@@ -364,6 +370,12 @@ static void tree_step(struct tree *t, struct tree_frame *f)
 
 	if (tree_hands_over(t, f, f->list.types[k]) && engine_submit(t->ctx, &s, &d) == 0)
 		goto out_cut;
+	/* A FIFO or a device read as data may wait in its open for as long
+	 * as it likes: what the workers said before is printed first, as a
+	 * serial copy would have printed it, not held back (nor lost to a
+	 * signal meanwhile). */
+	if (tree_may_block(t, f->list.types[k]))
+		tree_drain(t, f);
 	/* What the walker says comes after what the workers said before. */
 	if (t->engine)
 		engine_note_begin();

@@ -194,6 +194,33 @@ nobody_like_cp() {
 	done
 }
 
+@test "a FIFO read as data in a tree (--copy-contents): what the workers said before is printed before its open waits, as cp prints it" {
+	mkdir s
+	for i in 1 2 3 4 5 6; do echo $i >s/f$i; done
+	mkfifo s/p
+	# The walk goes by inode: the FIFO, made last, comes last. A worker's
+	# error on the way (standard error is not buffered).
+	[ "$(ls -U -i s | sort -n | tail -1 | awk '{ print $2 }')" = p ]
+	mkdir -p d/f3
+	"$ZCP" -r --jobs=8 --copy-contents s/. d >out 2>&1 &
+	local pid=$! seen=0 st=0 i
+	# zcp waits in the FIFO's open until a writer comes: the error must
+	# be out by then (held back, a signal meanwhile would lose it).
+	for i in $(seq 1 300); do
+		if grep -q "cannot overwrite directory 'd/./f3'" out; then
+			seen=1
+			break
+		fi
+		sleep 0.1
+	done
+	: >s/p
+	wait "$pid" || st=$?
+	[ "$seen" = 1 ]
+	[ "$st" = 1 ]
+	[ -f d/p ] && [ ! -s d/p ]
+	cmp s/f6 d/f6
+}
+
 @test "strace -f agrees with --stats for a copy with workers, threads' calls included" {
 	need_plain_build
 	mk_wide src 10 50
