@@ -486,13 +486,17 @@ static int cp_cyclic(const struct cp_ctx *ctx, const struct cp_path *src, const 
 
 /* A hard link to a file already copied in this run, with -a or -d; one
  * in the way is replaced in one step (*replaced), as cp does, and told
- * after -v's line. */
-static int cp_link_again(const char *target, const struct cp_path *dst, bool *replaced)
+ * after -v's line. With -L, as cp: to what the first copy's name leads
+ * to (written through a symlink there), not to the symlink. */
+static int cp_link_again(const struct cp_opts *o, const char *target, const struct cp_path *dst,
+			 bool *replaced)
 {
 	struct cp_path t = { .dirfd = AT_FDCWD, .name = target, .path = target };
-	int err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name, 0);
+	bool follow = o->deref == DEREF_ALWAYS;
+	int err = sys_linkat(AT_FDCWD, target, dst->dirfd, dst->name,
+			     follow ? AT_SYMLINK_FOLLOW : 0);
 
-	if (err == -EEXIST && (err = links_replace(&t, dst, false, false)) == 0)
+	if (err == -EEXIST && (err = links_replace(&t, dst, false, follow)) == 0)
 		*replaced = true;
 	if (err)
 		util_error(err, "cannot create hard link %s to %s", util_quote(dst->path),
@@ -532,7 +536,7 @@ static int cp_link_skipped(struct cp_ctx *ctx, const struct stat *sst, const str
 		cp_links_done(mine, true);
 		return 0;
 	}
-	err = cp_link_again(l->path, dst, &replaced);
+	err = cp_link_again(ctx->o, l->path, dst, &replaced);
 	if (!err && replaced && ctx->o->verbose)
 		util_out(UTIL_OUT, "removed %s\n", util_quote(dst->path));
 	return err < 0 ? err : 0;
@@ -1008,7 +1012,7 @@ static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *ss
 	if (backup)
 		backup_slot = inflight_backup(dst->dirfd, cp_backup_name(dst, backup), dst->name);
 	if (linked) {
-		err = cp_link_again(linked->path, dst, &replaced);
+		err = cp_link_again(o, linked->path, dst, &replaced);
 		if (!err)
 			cp_verbose(o, src, dst, backup);
 		if (!err && replaced && o->verbose)

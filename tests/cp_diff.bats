@@ -582,6 +582,17 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	oracle_ok
 }
 
+@test "-aL: a later name of a hard-link group whose first copy was written through a symlink is linked to what the symlink leads to, as cp links it" {
+	fx_vic() {
+		mkdir -p s/a s/b s/c d/a
+		echo new >s/a/f4 && ln s/a/f4 s/b/g4 && ln s/a/f4 s/c/h4
+		echo V >vic2 && ln -s ../../vic2 d/a/f4
+	}
+	both fx_vic -aL s/. d
+	oracle_ok
+	[ "$(stat -c %h "$T/z/vic2")" = 3 ]
+}
+
 @test "-t DIRECTORY" {
 	both fx_basic -t e a b
 	oracle_ok
