@@ -99,8 +99,10 @@ static const struct cp_hardlink *cp_links_claim(struct cp_ctx *ctx, const struct
 		l = inomap_get(&ctx->links, sst->st_dev, sst->st_ino);
 		/* Which name makes the copy is the first in walk order, as in
 		 * a serial run (it decides what is written through, what is
-		 * linked): the names before this one settle their claims first. */
-		if (!turn && (!l || atomic_load(&l->state) != LINK_READY)) {
+		 * linked): the names before this one settle their claims first.
+		 * In a tree made anew nothing is in the way of any name, and
+		 * which one copies makes the same tree: no need. */
+		if (!turn && !ctx->new_tree && (!l || atomic_load(&l->state) != LINK_READY)) {
 			sync_unlock(&ctx->links_lock);
 			engine_wait_turn();
 			turn = true;

@@ -112,6 +112,9 @@ struct cp_ctx {
 	bool into_self;		/* this operand was found inside its copy: stop it */
 	const struct cp_ancestor *ancestors;
 	struct tree *tree;	/* the walker of this operand, which cp_copy asks to descend */
+	/* This operand's copy is a directory this run made: no destination
+	 * in it was there before (set by the walker before any worker runs). */
+	bool new_tree;
 };
 
 /* --parents: the directories made above one operand's copy, whose

@@ -245,6 +245,9 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 	 * inherit, the same file system); the operand's is looked at. */
 	f->d.plain = !ctx->o->dry_run && !f->d.exists && f->d.dst_fd >= 0 &&
 		     (up ? up->d.plain : tree_plain(f->d.dst_fd));
+	/* The operand's copy made anew: nothing of it was there before. */
+	if (!up)
+		ctx->new_tree = !ctx->o->dry_run && !f->d.exists;
 	f->name = name;
 	f->src_len = t->src.len;
 	f->dst_len = t->dst.len;
@@ -427,6 +430,7 @@ int tree_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_pat
 	int err;
 
 	ctx->tree = &t;
+	ctx->new_tree = false;
 	err = cp_copy(ctx, src, dst, cmdline);
 	if (t.pending) {
 		tree_run(&t, src, dst);
