@@ -1085,6 +1085,28 @@ static void cp_parents_add(struct cp_parents *p, char *path, const struct stat *
 					   .made = made };
 }
 
+/* Is the directory the copy of s goes in (under target) there already,
+ * whole? Then, as cp, nothing of it is made or given attributes, not
+ * even through a symlink to a directory elsewhere. */
+static bool cp_parents_there(char *s, const char *target)
+{
+	char *last = NULL, *dst;
+	struct stat st;
+	bool there;
+
+	for (char *slash = strchr(s + 1, '/'); slash && slash[strspn(slash, "/")];
+	     slash = strchr(slash + 1, '/'))
+		last = slash;
+	if (!last)
+		return true;	/* no parent to make: the target itself */
+	*last = 0;
+	dst = util_join(target, s[0] == '/' ? s + 1 : s);
+	*last = '/';
+	there = sys_fstatat(AT_FDCWD, dst, &st, 0) == 0 && S_ISDIR(st.st_mode);
+	free(dst);
+	return there;
+}
+
 int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 		    struct cp_parents *p)
 {
@@ -1094,6 +1116,10 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 
 	p->v = NULL;
 	p->n = 0;
+	if (cp_parents_there(s, target)) {
+		free(s);
+		return 0;
+	}
 	for (char *slash = strchr(s + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
 		struct stat sst, st;
 		char *dst;

@@ -593,6 +593,17 @@ long_name() { printf 'a%.0s' $(seq "$1"); }
 	[ "$(stat -c %h "$T/z/vic2")" = 3 ]
 }
 
+@test "--parents -p with the whole directory there, through a symlink in DEST to one elsewhere: nothing of it is given attributes, as cp gives none" {
+	both --times e 'fx_basic; mkdir shared; chmod 1777 shared; ln -s ../shared e/d; chmod 750 d; chown 12:34 d; stamp' --parents -p d/x e
+	oracle_ok
+	[ "$(stat -c %a "$T/z/shared")" = 1777 ]
+	[ "$(stat -c %u:%g "$T/z/e/d")" = 0:0 ]
+	rm -rf "${T:?}/c" "$T/z"
+	both --times e 'fx_basic; mkdir -p shared/sub; chmod 1777 shared/sub; ln -s ../shared e/d; chmod 750 d/sub; stamp' --parents -a d/sub/y e
+	oracle_ok
+	[ "$(stat -c %a "$T/z/shared/sub")" = 1777 ]
+}
+
 @test "-t DIRECTORY" {
 	both fx_basic -t e a b
 	oracle_ok
