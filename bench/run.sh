@@ -176,7 +176,9 @@ SECTION=uring
 # Would io_uring pay in the executor? bench/uring_batch.c copies the tree
 # with zcp's six calls a file, or in io_uring batches of 32 files (two
 # submissions a batch), with one thread and two; and the six calls with
-# only the two closes batched (16 files an io_uring_enter).
+# only the two closes batched (16 files an io_uring_enter); and in batches
+# that keep zcp's rules for each file (the stat from the open source, its
+# mode for the copy: three submissions a batch).
 gcc -std=gnu17 -O2 -Wall -Wextra -Werror -pthread -o "$work/uring_batch" bench/uring_batch.c -luring
 ub=$work/uring_batch
 echo "## io_uring batches against plain calls, $FILES files of 4 KiB, tmpfs"
@@ -187,8 +189,12 @@ compare "plain vs io_uring, 2 threads" "$tmpfs/t2" "$ub plain $tmpfs/tree $tmpfs
 	"$ub uring $tmpfs/tree $tmpfs/t2 2"
 compare "plain vs closes batched, 2 threads" "$tmpfs/t2" "$ub plain $tmpfs/tree $tmpfs/t2 2" \
 	"$ub closes $tmpfs/tree $tmpfs/t2 2"
+compare "plain vs io_uring with zcp's rules, 2 threads" "$tmpfs/t2" \
+	"$ub plain $tmpfs/tree $tmpfs/t2 2" "$ub zcp $tmpfs/tree $tmpfs/t2 2"
 compare "zcp -r vs io_uring, 2 threads" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" \
 	"$ub uring $tmpfs/tree $tmpfs/t2 2"
+compare "zcp -r vs io_uring with zcp's rules, 2 threads" "$tmpfs/t2" \
+	"$ZCP -r $tmpfs/tree $tmpfs/t2" "$ub zcp $tmpfs/tree $tmpfs/t2 2"
 compare "zcp -r vs cp -r" "$tmpfs/t2" "$ZCP -r $tmpfs/tree $tmpfs/t2" "cp -r $tmpfs/tree $tmpfs/t2"
 echo
 fi

@@ -10,6 +10,11 @@
  *   uring  per batch of BATCH files, two submissions: statx and both
  *          opens (direct descriptors) for all of them; then, linked per
  *          file, read, write and the two closes
+ *   zcp    the same with zcp's per-file rules, three submissions: the
+ *          sources opened (O_NOFOLLOW); each one's statx taken from the
+ *          open file (AT_EMPTY_PATH) beside its read; then, linked per
+ *          file, the destination made with the source's mode, written
+ *          and closed, and the source closed
  *
  * with THREADS threads, the directories split between them (each thread
  * its own ring). A measuring tool, not zcp: it stops at the first error.
@@ -33,7 +38,7 @@
 static const char *src_root, *dst_root;
 static char **dirs;
 static int ndirs, nthreads;
-static enum { MODE_PLAIN, MODE_CLOSES, MODE_URING } mode;
+static enum { MODE_PLAIN, MODE_CLOSES, MODE_URING, MODE_ZCP } mode;
 
 static void die(const char *what, int err)
 {
@@ -158,6 +163,76 @@ static void copy_uring(struct io_uring *ring, int sd, int dd, char **names, int 
 	}
 }
 
+/* Submit what is queued, reap want completions into res by user_data. */
+static void uring_reap_into(struct io_uring *ring, int want, int *res)
+{
+	struct io_uring_cqe *cqe;
+	int err = io_uring_submit_and_wait(ring, (unsigned)want);
+
+	if (err < 0)
+		die("io_uring_submit_and_wait", -err);
+	for (int i = 0; i < want; i++) {
+		err = io_uring_wait_cqe(ring, &cqe);
+		if (err < 0)
+			die("io_uring_wait_cqe", -err);
+		if (cqe->res < 0)
+			die("an io_uring step", -cqe->res);
+		if (cqe->user_data < BATCH)
+			res[cqe->user_data] = cqe->res;
+		io_uring_cqe_seen(ring, cqe);
+	}
+}
+
+static void copy_zcp(struct io_uring *ring, int sd, int dd, char **names, int n, char *bufs)
+{
+	static _Thread_local struct statx stx[BATCH];
+	static _Thread_local int fds[BATCH], got[BATCH];
+
+	for (int b = 0; b < n; b += BATCH) {
+		int k = n - b < BATCH ? n - b : BATCH;
+		struct io_uring_sqe *sqe;
+
+		for (int i = 0; i < k; i++) {
+			sqe = io_uring_get_sqe(ring);
+			io_uring_prep_openat(sqe, sd, names[b + i], O_RDONLY | O_NOFOLLOW | O_NOCTTY, 0);
+			sqe->user_data = (unsigned)i;
+		}
+		uring_reap_into(ring, k, fds);
+		for (int i = 0; i < k; i++) {
+			sqe = io_uring_get_sqe(ring);
+			io_uring_prep_statx(sqe, fds[i], "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW,
+					    STATX_BASIC_STATS, &stx[i]);
+			sqe->user_data = BATCH;
+			sqe = io_uring_get_sqe(ring);
+			io_uring_prep_read(sqe, fds[i], bufs + (size_t)i * BUF_SIZE, BUF_SIZE, 0);
+			sqe->user_data = (unsigned)i;
+		}
+		uring_reap_into(ring, 2 * k, got);
+		for (int i = 0; i < k; i++) {
+			/* zcp would copy such a file the usual way. */
+			if (!S_ISREG(stx[i].stx_mode) || (unsigned long long)got[i] != stx[i].stx_size)
+				die(names[b + i], EFBIG);
+			sqe = io_uring_get_sqe(ring);
+			io_uring_prep_openat_direct(sqe, dd, names[b + i],
+						    O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY,
+						    stx[i].stx_mode & 07777, (unsigned)i);
+			sqe->flags |= IOSQE_IO_LINK;
+			sqe->user_data = BATCH;
+			sqe = io_uring_get_sqe(ring);
+			io_uring_prep_write(sqe, i, bufs + (size_t)i * BUF_SIZE, (unsigned)got[i], 0);
+			sqe->flags |= IOSQE_FIXED_FILE | IOSQE_IO_HARDLINK;
+			sqe->user_data = BATCH;
+			sqe = io_uring_get_sqe(ring);
+			io_uring_prep_close_direct(sqe, (unsigned)i);
+			sqe->user_data = BATCH;
+			sqe = io_uring_get_sqe(ring);
+			io_uring_prep_close(sqe, fds[i]);
+			sqe->user_data = BATCH;
+		}
+		uring_reap_into(ring, 4 * k, got);
+	}
+}
+
 static void *run(void *arg)
 {
 	long id = (long)arg;
@@ -171,7 +246,7 @@ static void *run(void *arg)
 		if (err < 0)
 			die("io_uring_queue_init", -err);
 	}
-	if (mode == MODE_URING) {
+	if (mode == MODE_URING || mode == MODE_ZCP) {
 		err = io_uring_register_files_sparse(&ring, 2 * BATCH);
 		if (err < 0)
 			die("io_uring_register_files_sparse", -err);
@@ -194,6 +269,8 @@ static void *run(void *arg)
 		names = list_files(sd, &n);
 		if (mode == MODE_URING)
 			copy_uring(&ring, sd, dd, names, n, bufs);
+		else if (mode == MODE_ZCP)
+			copy_zcp(&ring, sd, dd, names, n, bufs);
 		else
 			copy_plain(mode == MODE_CLOSES ? &ring : NULL, sd, dd, names, n);
 		for (int i = 0; i < n; i++)
@@ -216,12 +293,18 @@ int main(int argc, char **argv)
 	int cap = 0;
 
 	if (argc != 5 || (strcmp(argv[1], "plain") && strcmp(argv[1], "closes") &&
-			  strcmp(argv[1], "uring"))) {
-		fprintf(stderr, "usage: uring_batch plain|closes|uring SRC DST THREADS\n");
+			  strcmp(argv[1], "uring") && strcmp(argv[1], "zcp"))) {
+		fprintf(stderr, "usage: uring_batch plain|closes|uring|zcp SRC DST THREADS\n");
 		return 2;
 	}
-	mode = !strcmp(argv[1], "uring") ? MODE_URING : !strcmp(argv[1], "closes") ? MODE_CLOSES
-										   : MODE_PLAIN;
+	if (!strcmp(argv[1], "zcp"))
+		mode = MODE_ZCP;
+	else if (!strcmp(argv[1], "uring"))
+		mode = MODE_URING;
+	else if (!strcmp(argv[1], "closes"))
+		mode = MODE_CLOSES;
+	else
+		mode = MODE_PLAIN;
 	src_root = argv[2];
 	dst_root = argv[3];
 	nthreads = atoi(argv[4]);

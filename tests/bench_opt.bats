@@ -198,7 +198,7 @@ sums() { sha256sum "$@"; }
 
 # make bench's io_uring section measures bench/uring_batch.c: a tool that
 # copied wrongly would give figures for the wrong work.
-@test "bench/uring_batch.c builds and copies a tree, plain, closes batched and in io_uring batches" {
+@test "bench/uring_batch.c builds and copies a tree, plain, closes batched and in io_uring batches (also with zcp's rules)" {
 	local ub="$T/uring_batch" m n
 	gcc -std=gnu17 -O2 -Wall -Wextra -Werror -pthread -o "$ub" \
 		"$BATS_TEST_DIRNAME/../bench/uring_batch.c" -luring
@@ -206,7 +206,7 @@ sums() { sha256sum "$@"; }
 	for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32 33 34 35; do
 		mkrand "src/d$((n % 3 + 1))/f$n" $((n * 1000))
 	done
-	for m in plain closes uring; do
+	for m in plain closes uring zcp; do
 		for n in 1 2; do
 			rm -rf dst
 			run "$ub" "$m" src dst "$n"
