@@ -72,8 +72,9 @@ static char **list_files(int dirfd, int *n)
 	return v;
 }
 
-/* Submit what is queued and reap want completions; any failure ends it. */
-static void uring_reap(struct io_uring *ring, int want)
+/* Submit what is queued and reap want completions; any failure ends it.
+ * With res, each one's result is kept at its user_data (those below BATCH). */
+static void uring_reap_into(struct io_uring *ring, int want, int *res)
 {
 	struct io_uring_cqe *cqe;
 	int err = io_uring_submit_and_wait(ring, (unsigned)want);
@@ -86,8 +87,15 @@ static void uring_reap(struct io_uring *ring, int want)
 			die("io_uring_wait_cqe", -err);
 		if (cqe->res < 0)
 			die("an io_uring step", -cqe->res);
+		if (res && cqe->user_data < BATCH)
+			res[cqe->user_data] = cqe->res;
 		io_uring_cqe_seen(ring, cqe);
 	}
+}
+
+static void uring_reap(struct io_uring *ring, int want)
+{
+	uring_reap_into(ring, want, NULL);
 }
 
 /* zcp's six calls a file; with a ring, the closes are queued to it. */
@@ -163,26 +171,6 @@ static void copy_uring(struct io_uring *ring, int sd, int dd, char **names, int 
 	}
 }
 
-/* Submit what is queued, reap want completions into res by user_data. */
-static void uring_reap_into(struct io_uring *ring, int want, int *res)
-{
-	struct io_uring_cqe *cqe;
-	int err = io_uring_submit_and_wait(ring, (unsigned)want);
-
-	if (err < 0)
-		die("io_uring_submit_and_wait", -err);
-	for (int i = 0; i < want; i++) {
-		err = io_uring_wait_cqe(ring, &cqe);
-		if (err < 0)
-			die("io_uring_wait_cqe", -err);
-		if (cqe->res < 0)
-			die("an io_uring step", -cqe->res);
-		if (cqe->user_data < BATCH)
-			res[cqe->user_data] = cqe->res;
-		io_uring_cqe_seen(ring, cqe);
-	}
-}
-
 static void copy_zcp(struct io_uring *ring, int sd, int dd, char **names, int n, char *bufs)
 {
 	static _Thread_local struct statx stx[BATCH];
@@ -229,7 +217,7 @@ static void copy_zcp(struct io_uring *ring, int sd, int dd, char **names, int n,
 			io_uring_prep_close(sqe, fds[i]);
 			sqe->user_data = BATCH;
 		}
-		uring_reap_into(ring, 4 * k, got);
+		uring_reap(ring, 4 * k);
 	}
 }
 

@@ -209,14 +209,8 @@ static int dest_place(struct dest *d)
 	}
 	if (d->replace)
 		err = sys_renameat(d->dirfd, d->tmp, d->dirfd, d->name);
-	else {
-		err = sys_renameat2(d->dirfd, d->tmp, d->dirfd, d->name, RENAME_NOREPLACE);
-		if (err == -EINVAL) {	/* no RENAME_NOREPLACE here: link, then drop */
-			err = sys_linkat(d->dirfd, d->tmp, d->dirfd, d->name, 0);
-			if (!err)
-				sys_unlinkat(d->dirfd, d->tmp, 0);
-		}
-	}
+	else
+		err = util_rename_noreplace(d->dirfd, d->tmp, d->name);
 	return err;	/* (a hidden name left is dest_commit's to drop) */
 }
 

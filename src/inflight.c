@@ -89,7 +89,7 @@ static void inflight_unbackup(void)
 
 		if (atomic_load(&s->state) != (int)INFLIGHT_UNBACKUP + 1)
 			continue;
-		/* util_rename_noreplace's way, in calls a handler may make. */
+		/* Without RENAME_NOREPLACE (FUSE): a look, then a rename. */
 		if (renameat2(s->dirfd, s->name, s->dirfd, s->to, RENAME_NOREPLACE) != 0 &&
 		    errno == EINVAL) {
 			struct stat st;

@@ -482,8 +482,10 @@ int util_rename_noreplace(int dirfd, const char *from, const char *to)
 	if (err != -EINVAL)
 		return err;
 	err = sys_linkat(dirfd, from, dirfd, to, 0);
-	if (!err)
-		return sys_unlinkat(dirfd, from, 0);
+	if (!err) {
+		(void)sys_unlinkat(dirfd, from, 0);
+		return 0;
+	}
 	if (err != -EPERM && err != -EOPNOTSUPP && err != -EMLINK && err != -ENOSYS)
 		return err;
 	err = sys_fstatat(dirfd, to, &st, AT_SYMLINK_NOFOLLOW);

@@ -94,7 +94,9 @@ char *util_path_beside(const char *path, const char *name, const char *other);
 
 /* Rename from to to in one directory, never over something there
  * (-EEXIST). Where the file system has no RENAME_NOREPLACE (FUSE), as
- * near as it can: a link then an unlink, else a look then a rename. */
+ * near as it can: a link then an unlink (from may then stay, a second
+ * name, if it cannot be removed), else a look then a rename. 0 once the
+ * file is under to. */
 int util_rename_noreplace(int dirfd, const char *from, const char *to);
 
 #endif
