@@ -2,6 +2,7 @@
  * the destination may be replaced, then a switch on the file type. A
  * failure is reported here and the caller goes on with the next file. */
 #include "cp.h"
+#include "batch.h"
 #include "backup.h"
 #include "attronly.h"
 #include "create.h"
@@ -515,6 +516,11 @@ static bool cp_tracks_links(const struct cp_opts *o, const struct stat *sst, boo
 		(cmdline && o->deref == DEREF_CMDLINE));
 }
 
+bool cp_fresh_plain(const struct cp_opts *o, const struct stat *sst)
+{
+	return S_ISREG(sst->st_mode) && !cp_tracks_links(o, sst, false) && !cp_opts_report(o, sst);
+}
+
 /* Is a later name of the group linked to the first name's copy? Not
  * with -l, as cp: each name is linked to its source, and what is in the
  * way is an error, not replaced (but -u's kept copy stands for its group,
@@ -701,8 +707,9 @@ static int cp_source(struct cp_ctx *ctx, const struct cp_path *src, bool follow,
 		return -EEXIST;
 	}
 	/* A worker copies the files the walker handed it; a directory put in
-	 * one's place since the walker listed it is the walker's to find. */
-	if (S_ISDIR(sst->st_mode) && engine_in_worker()) {
+	 * one's place since the walker listed it is the walker's to find (the
+	 * batch's files, too, which were copied after it). */
+	if (S_ISDIR(sst->st_mode) && (engine_in_worker() || batch_finishing())) {
 		util_error(0, "skipping file %s, as it was replaced while being copied",
 			   util_quote(src->path));
 		return -ESTALE;

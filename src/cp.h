@@ -115,6 +115,9 @@ struct cp_ctx {
 	/* This operand's copy is a directory this run made: no destination
 	 * in it was there before (set by the walker before any worker runs). */
 	bool new_tree;
+	/* Files of this operand on this device may be copied in batches
+	 * (batch.h); 0: none may. Set with new_tree. */
+	dev_t batch_dev;
 };
 
 /* --parents: the directories made above one operand's copy, whose
@@ -162,6 +165,10 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
  * source is open. */
 int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
 	       const struct stat *dlst, bool *gone, char **backup);
+
+/* Is sst, a source regular file met in a tree, only data to copy anew:
+ * no hard-link group to keep, not the --stats-file? */
+bool cp_fresh_plain(const struct cp_opts *o, const struct stat *sst);
 
 /* -v: "'src' -> 'dst'", with the backup made, if any. */
 void cp_verbose(const struct cp_opts *o, const struct cp_path *src, const struct cp_path *dst,

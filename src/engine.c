@@ -16,6 +16,7 @@
  * to count (tests/helpers.bash allows them, so many per thread).
  */
 #include "engine.h"
+#include "batch.h"
 #include "inflight.h"
 #include "sync.h"
 #include "sys.h"
@@ -50,6 +51,9 @@ struct engine_job {
 	struct util_capture out;
 	int (*later)(void *arg);	/* KIND_LATER */
 	void *arg;
+	/* A batch's first file: the batch's size, the files at the places
+	 * after it (only the first is in the workers' queue); else 0. */
+	unsigned batch;
 	atomic_uint done;
 };
 
@@ -145,12 +149,9 @@ static struct engine_job *engine_take(void)
 	}
 }
 
-static void engine_run(struct engine_job *j)
+/* Job j is done: it is the collector's, and the walker's if it waits. */
+static void engine_done(struct engine_job *j)
 {
-	engine_current = j->seq;
-	util_capture_start(&j->out);
-	j->err = cp_copy(j->ctx, &j->src, &j->dst, false);
-	util_capture_stop();
 	unsigned seq = j->seq;
 
 	atomic_store_explicit(&j->done, 1, memory_order_release);
@@ -161,6 +162,44 @@ static void engine_run(struct engine_job *j)
 		sync_wake(&eng.completed, INT_MAX);
 	else if (atomic_load(&eng.wants) == seq)
 		sync_wake(&eng.completed, 1);
+}
+
+/* The files of a batch, copied together, then finished one by one in
+ * walk order: each is done before the next's turn (engine_wait_turn). */
+static void engine_run_batch(struct engine_job *first)
+{
+	struct batch_item v[BATCH_MAX];
+	unsigned n = first->batch;
+
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_job *j = &eng.ring[(first->seq + i) % ENGINE_RING];
+
+		v[i].src = j->src;
+		v[i].dst = j->dst;
+	}
+	batch_copy(first->ctx, v, n);
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_job *j = &eng.ring[(first->seq + i) % ENGINE_RING];
+
+		engine_current = j->seq;
+		util_capture_start(&j->out);
+		j->err = batch_finish(j->ctx, &v[i]);
+		util_capture_stop();
+		engine_done(j);
+	}
+}
+
+static void engine_run(struct engine_job *j)
+{
+	if (j->batch) {
+		engine_run_batch(j);
+		return;
+	}
+	engine_current = j->seq;
+	util_capture_start(&j->out);
+	j->err = cp_copy(j->ctx, &j->src, &j->dst, false);
+	util_capture_stop();
+	engine_done(j);
 }
 
 static void *engine_worker_main(void *arg)
@@ -278,18 +317,26 @@ static struct engine_job *engine_place(enum engine_kind kind)
 	return j;
 }
 
-/* Put the place filled in the workers' sight. */
-static void engine_issue(struct engine_job *j)
+/* Put the job j in the workers' queue, and wake one. */
+static void engine_queue(struct engine_job *j)
+{
+	atomic_store_explicit(&eng.jobq[atomic_load(&eng.jissued) % ENGINE_RING], j->seq,
+			      memory_order_relaxed);
+	atomic_fetch_add(&eng.jissued, 1);
+	engine_wake_one();
+}
+
+/* The place filled is the collector's (issued); a job also goes in the
+ * workers' queue, unless it is a batch's later file. */
+static void engine_issue(struct engine_job *j, bool queue)
 {
 	atomic_fetch_add(&eng.issued, 1);
 	if (j->kind != KIND_JOB) {
 		atomic_store_explicit(&j->done, 1, memory_order_release);
 		return;
 	}
-	atomic_store_explicit(&eng.jobq[atomic_load(&eng.jissued) % ENGINE_RING], j->seq,
-			      memory_order_relaxed);
-	atomic_fetch_add(&eng.jissued, 1);
-	engine_wake_one();
+	if (queue)
+		engine_queue(j);
 }
 
 /* Anything handed over and not yet printed? */
@@ -312,7 +359,7 @@ void engine_note_end(void)
 		return;
 	util_capture_stop();
 	eng.noting = false;
-	engine_issue(&eng.ring[atomic_load(&eng.issued) % ENGINE_RING]);
+	engine_issue(&eng.ring[atomic_load(&eng.issued) % ENGINE_RING], true);
 }
 
 int engine_later(int (*fn)(void *arg), void *arg)
@@ -324,21 +371,18 @@ int engine_later(int (*fn)(void *arg), void *arg)
 	j = engine_place(KIND_LATER);
 	j->later = fn;
 	j->arg = arg;
-	engine_issue(j);
+	engine_issue(j, true);
 	return 0;
 }
 
-int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d)
+/* Fill the job j with the entry (s, d), its names its own. */
+static void engine_fill(struct engine_job *j, struct cp_ctx *ctx, const struct cp_path *s,
+			const struct cp_path *d)
 {
 	size_t ls = strlen(s->path) + 1, ld = strlen(d->path) + 1;
-	struct engine_job *j;
 
-	if (!eng.tried && !engine_start())
-		return -EAGAIN;
-	if (!eng.n || eng.noting)
-		return -EAGAIN;
-	j = engine_place(KIND_JOB);
 	j->ctx = ctx;
+	j->batch = 0;
 	j->paths = util_xmalloc(ls + ld);
 	memcpy(j->paths, s->path, ls);
 	memcpy(j->paths + ls, d->path, ld);
@@ -352,7 +396,56 @@ int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_p
 		j->made_dir = *d->made_dir;
 		j->dst.made_dir = &j->made_dir;
 	}
-	engine_issue(j);
+}
+
+/* May the walker hand over now? Workers are started at the first file. */
+static bool engine_ready(void)
+{
+	if (!eng.tried && !engine_start())
+		return false;
+	return eng.n && !eng.noting;
+}
+
+int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d)
+{
+	struct engine_job *j;
+
+	if (!engine_ready())
+		return -EAGAIN;
+	j = engine_place(KIND_JOB);
+	engine_fill(j, ctx, s, d);
+	engine_issue(j, true);
+	return 0;
+}
+
+int engine_submit_batch(struct cp_ctx *ctx, const struct batch_item *v, unsigned n)
+{
+	struct engine_job *first = NULL;
+
+	if (!engine_ready())
+		return -EAGAIN;
+	/* Room for all of it first: the walker must not wait for a place
+	 * while the batch's first file, not yet queued, holds the ring. */
+	if (atomic_load(&eng.issued) + n - eng.collected > ENGINE_RING) {
+		unsigned need = atomic_load(&eng.issued) + n - ENGINE_RING;
+
+		if ((int)(need - (eng.collected + ENGINE_RING / 2)) < 0)
+			need = eng.collected + ENGINE_RING / 2;
+		engine_wait(need - 1);
+		engine_collect_ready();
+		while (atomic_load(&eng.issued) + n - eng.collected > ENGINE_RING)
+			engine_collect_one();
+	}
+	for (unsigned i = 0; i < n; i++) {
+		struct engine_job *j = engine_place(KIND_JOB);
+
+		engine_fill(j, ctx, &v[i].src, &v[i].dst);
+		if (!first)
+			first = j;
+		engine_issue(j, false);
+	}
+	first->batch = n;
+	engine_queue(first);
 	return 0;
 }
 

@@ -32,7 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#define INFLIGHT_MAX 64
+/* A batch's files and a backup for each of 64 workers, and the walker's. */
+#define INFLIGHT_MAX (65 * 34)
 
 /* Workers claim slots side by side; the handler reads them from any
  * thread. Lock-free atomics are safe in a signal handler. */
@@ -157,6 +158,21 @@ static void inflight_install(void)
 	sys_sigaction(SIGXFSZ, &sa, NULL);
 }
 
+void inflight_hold(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaddset(&set, fatal[i]);
+	sys_sigmask(SIG_BLOCK, &set, old);
+}
+
+void inflight_release(const sigset_t *old)
+{
+	sys_sigmask(SIG_SETMASK, old, NULL);
+}
+
 /* Once, whichever thread comes first; the others wait the few calls. */
 void inflight_init(void)
 {
@@ -181,7 +197,9 @@ static int inflight_claim(int dirfd, const char *name, int fd, int state)
 		struct inflight_slot *s = &slots[i];
 		int free_slot = 0;
 
-		if (!atomic_compare_exchange_strong(&s->state, &free_slot, SLOT_CLAIMED))
+		/* A look before the write: most slots passed are taken. */
+		if (atomic_load_explicit(&s->state, memory_order_relaxed) != 0 ||
+		    !atomic_compare_exchange_strong(&s->state, &free_slot, SLOT_CLAIMED))
 			continue;
 		s->dirfd = dirfd;
 		s->name = name;
@@ -216,7 +234,12 @@ int inflight_creating(int dirfd, const char *name)
 	/* After the store above: a handler either sees this slot and waits
 	 * for it, or has said dying before, and this file is not begun. */
 	if (atomic_load(&dying)) {
-		inflight_del(slot);
+		/* With the others this thread was about to make (a batch): the
+		 * handler need not wait for any of them. */
+		for (int i = 0; i < INFLIGHT_MAX; i++)
+			if (atomic_load(&slots[i].state) == SLOT_CREATING &&
+			    slots[i].owner == &inflight_self)
+				atomic_store(&slots[i].state, 0);
 		for (;;)
 			pause();	/* the signal's default action ends the process */
 	}

@@ -3,6 +3,8 @@
 #ifndef ZCP_INFLIGHT_H
 #define ZCP_INFLIGHT_H
 
+#include <signal.h>
+
 /* What undoes a file in flight when SIGINT, SIGTERM, SIGHUP or SIGPIPE
  * comes: the handler reads only these words. */
 enum inflight_undo {
@@ -26,6 +28,13 @@ int inflight_backup(int dirfd, const char *backup, const char *name);
 int inflight_creating(int dirfd, const char *name);
 void inflight_created(int slot, int fd);
 void inflight_del(int slot);
+/* Files made by a thread that is not this one (io_uring's workers, for
+ * a batch of inflight_creating slots): the fatal signals are held from
+ * this thread until inflight_release, and its slots settled
+ * (inflight_created) before, so that a handler on any thread finds them
+ * made or not, never being made behind its back. */
+void inflight_hold(sigset_t *old);
+void inflight_release(const sigset_t *old);
 /* Install the handlers (before threads start; inflight_add does it too). */
 void inflight_init(void);
 

@@ -15,6 +15,7 @@
  *   acl.c           POSIX ACLs, kept with the mode
  *   tree.c          the walk: a loop over directory frames, bounded descriptors
  *   engine.c        the workers a tree's files are handed to; output in walk order
+ *   batch.c         new small files copied 32 at a time through io_uring
  *   sync.c          futex waits and a lock, every call counted
  *   walk.c          open one directory through its parent's fd, entries by inode
  *   inomap.c        (st_dev, st_ino) maps: hard links, files made by this run

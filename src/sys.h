@@ -333,6 +333,16 @@ static inline int sys_sigaction(int sig, const struct sigaction *act, struct sig
 	return (int)sys_ret(SC_rt_sigaction, sigaction(sig, act, old));
 }
 
+/* pthread_sigmask: this thread's mask (the call glibc makes is
+ * rt_sigprocmask). */
+static inline int sys_sigmask(int how, const sigset_t *set, sigset_t *old)
+{
+	int e = pthread_sigmask(how, set, old);
+
+	stats_call(SC_rt_sigprocmask, -e);
+	return -e;
+}
+
 static inline pid_t sys_getpid(void)
 {
 	return (pid_t)sys_ret(SC_getpid, getpid());

@@ -11,6 +11,7 @@
  * error and its remaining entries are left: a directory swapped for a
  * symlink meanwhile is never followed. */
 #include "tree.h"
+#include "batch.h"
 #include "create.h"
 #include "dryrun.h"
 #include "endpoint.h"
@@ -56,6 +57,9 @@ struct tree {
 	bool pending;			/* cp_copy asked to descend into want */
 	struct tree_dir want;
 	bool engine;			/* entries may go to workers (engine.c) */
+	struct batch_item bv[BATCH_MAX];	/* a batch being gathered (batch.h) */
+	char *bnames;			/* its paths, one after the other */
+	size_t bcap;
 	int ret;			/* the operand's result */
 };
 
@@ -123,12 +127,15 @@ static const char *tree_name(const struct tree_frame *f, enum tree_side side)
 
 /* The operand's new directory: on a file system that keeps owners and
  * modes as asked, without a default ACL inherited from where it was made. */
-static bool tree_plain(int fd)
+static bool tree_plain(int fd, long *fs)
 {
 	struct statfs sf;
 	char acl[64];
 
-	return sys_fstatfs(fd, &sf) == 0 && endpoint_fs_posix((long)sf.f_type) &&
+	if (sys_fstatfs(fd, &sf) != 0)
+		return false;
+	*fs = (long)sf.f_type;
+	return endpoint_fs_posix(*fs) &&
 	       sys_fgetxattr(fd, "system.posix_acl_default", acl, sizeof(acl)) == -ENODATA;
 }
 
@@ -225,6 +232,7 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 {
 	struct cp_ctx *ctx = t->ctx;
 	struct tree_frame *f = calloc(1, sizeof(*f)), *up = t->n ? t->v[t->n - 1] : NULL;
+	long fs = 0;
 	int err;
 
 	t->pending = false;
@@ -244,10 +252,13 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 	/* mkdir in a plain directory gives a plain one (no default ACL to
 	 * inherit, the same file system); the operand's is looked at. */
 	f->d.plain = !ctx->o->dry_run && !f->d.exists && f->d.dst_fd >= 0 &&
-		     (up ? up->d.plain : tree_plain(f->d.dst_fd));
+		     (up ? up->d.plain : tree_plain(f->d.dst_fd, &fs));
 	/* The operand's copy made anew: nothing of it was there before. */
-	if (!up)
+	if (!up) {
 		ctx->new_tree = !ctx->o->dry_run && !f->d.exists;
+		ctx->batch_dev = f->d.plain ? batch_source_dev(ctx->o, fs, f->d.src_fd, &f->d.sst)
+					    : 0;
+	}
 	f->name = name;
 	f->src_len = t->src.len;
 	f->dst_len = t->dst.len;
@@ -357,6 +368,74 @@ static bool tree_may_block(const struct tree *t, unsigned char type)
 	       (type == DT_FIFO || type == DT_CHR || type == DT_BLK);
 }
 
+/* A copy of path kept with the batch's names; where it is in them. */
+static size_t tree_keep(struct tree *t, size_t *used, const char *path)
+{
+	size_t len = strlen(path) + 1, at = *used;
+
+	if (at + len > t->bcap) {
+		char *p = realloc(t->bnames, (at + len) * 2);
+
+		if (!p) {
+			util_error(-ENOMEM, "memory exhausted");
+			exit(1);
+		}
+		t->bnames = p;
+		t->bcap = (at + len) * 2;
+	}
+	memcpy(t->bnames + at, path, len);
+	*used = at + len;
+	return at;
+}
+
+/* Does a batch start at the top frame's next entry? A regular file of a
+ * plain directory this run made, in an operand whose files may go in
+ * batches. */
+static bool tree_batches(const struct tree *t, const struct tree_frame *f)
+{
+	return t->ctx->batch_dev && f->d.plain && f->list.types[f->next] == DT_REG;
+}
+
+/* The regular entries from the top frame's next on, up to BATCH_MAX,
+ * copied as a batch: by a worker, or here, each finished in walk order. */
+static void tree_batch(struct tree *t, struct tree_frame *f)
+{
+	size_t at[BATCH_MAX][2], used = 0;
+	struct batch_item *v = t->bv;
+	unsigned n = 0;
+
+	while (n < BATCH_MAX && f->next < f->list.n && f->list.types[f->next] == DT_REG) {
+		const char *name = f->list.names[f->next++];
+
+		at[n][0] = tree_keep(t, &used, tree_path_add(&t->src, name));
+		at[n][1] = tree_keep(t, &used, tree_path_add(&t->dst, name));
+		tree_path_cut(&t->src, f->src_len);
+		tree_path_cut(&t->dst, f->dst_len);
+		v[n++] = (struct batch_item){
+			.src = { .dirfd = f->d.src_fd, .name = name, .regular = true },
+			.dst = { .dirfd = f->d.dst_fd, .name = name, .made_dir = &f->d.dst_st,
+				 .plain = true },
+		};
+	}
+	for (unsigned i = 0; i < n; i++) {
+		v[i].src.path = t->bnames + at[i][0];
+		v[i].dst.path = t->bnames + at[i][1];
+	}
+	if (t->engine && engine_submit_batch(t->ctx, v, n) == 0)
+		return;
+	if (t->engine)
+		engine_note_begin();
+	batch_copy(t->ctx, v, n);
+	for (unsigned i = 0; i < n; i++) {
+		int err = batch_finish(t->ctx, &v[i]);
+
+		if (err)
+			f->ret = err;
+	}
+	if (t->engine)
+		engine_note_end();
+}
+
 /* Copy the top frame's next entry; cp_copy may ask to descend into it. */
 static void tree_step(struct tree *t, struct tree_frame *f)
 {
@@ -412,12 +491,15 @@ static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_
 		struct tree_frame *f = t->v[t->n - 1];
 
 		/* Into itself: cp abandons the operand, each level finished. */
-		if (f->next < f->list.n && !f->broken && !ctx->into_self)
+		if (f->next < f->list.n && !f->broken && !ctx->into_self && tree_batches(t, f))
+			tree_batch(t, f);
+		else if (f->next < f->list.n && !f->broken && !ctx->into_self)
 			tree_step(t, f);
 		else
 			tree_pop(t);
 	}
 	free(t->wb);
+	free(t->bnames);
 	free(t->v);
 	free(t->src.s);
 	free(t->dst.s);
@@ -431,6 +513,7 @@ int tree_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_pat
 
 	ctx->tree = &t;
 	ctx->new_tree = false;
+	ctx->batch_dev = 0;
 	err = cp_copy(ctx, src, dst, cmdline);
 	if (t.pending) {
 		tree_run(&t, src, dst);

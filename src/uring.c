@@ -82,7 +82,7 @@ out_exit:
 	return err;
 }
 
-int uring_probe(struct uring *r, unsigned op)
+int uring_probe(struct uring *r, const unsigned char *ops, unsigned n)
 {
 	/* Room for every opcode a kernel may list (ops_len is a __u8). */
 	union {
@@ -95,9 +95,10 @@ int uring_probe(struct uring *r, unsigned op)
 	err = sys_io_uring_register(r->fd, IORING_REGISTER_PROBE, &u.p, 256);
 	if (err < 0)
 		return err;
-	if (op > u.p.last_op)
-		return 0;
-	return (u.p.ops[op].flags & IO_URING_OP_SUPPORTED) ? 1 : 0;
+	for (unsigned i = 0; i < n; i++)
+		if (ops[i] > u.p.last_op || !(u.p.ops[ops[i]].flags & IO_URING_OP_SUPPORTED))
+			return 0;
+	return 1;
 }
 
 struct io_uring_sqe *uring_sqe(struct uring *r)
@@ -161,4 +162,11 @@ struct io_uring_cqe *uring_cqe(struct uring *r)
 void uring_cqe_seen(struct uring *r)
 {
 	__atomic_store_n(r->cq_head, *r->cq_head + 1, __ATOMIC_RELEASE);
+}
+
+int uring_files_sparse(struct uring *r, unsigned n)
+{
+	struct io_uring_rsrc_register reg = { .nr = n, .flags = IORING_RSRC_REGISTER_SPARSE };
+
+	return sys_io_uring_register(r->fd, IORING_REGISTER_FILES2, &reg, sizeof(reg));
 }

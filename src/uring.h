@@ -32,8 +32,11 @@ struct uring {
 /* Set a ring of at least entries SQEs up; 0 or -errno (nothing left). */
 int uring_init(struct uring *r, unsigned entries);
 void uring_exit(struct uring *r);
-/* 1 if the kernel knows opcode op, 0 if not, or -errno. */
-int uring_probe(struct uring *r, unsigned op);
+/* 1 if the kernel knows each of the n opcodes ops, 0 if not, or -errno. */
+int uring_probe(struct uring *r, const unsigned char *ops, unsigned n);
+/* A table of n direct descriptors, all empty (IORING_OP_OPENAT fills
+ * them by index). 0 or -errno (before Linux 5.19: -EINVAL). */
+int uring_files_sparse(struct uring *r, unsigned n);
 /* A zeroed SQE to fill in, or NULL if the queue is full. */
 struct io_uring_sqe *uring_sqe(struct uring *r);
 /* Submit what was queued and wait for min_complete completions.

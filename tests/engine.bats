@@ -231,11 +231,12 @@ nobody_like_cp() {
 	[ "$(jq '.files | length' s.json)" -eq 500 ]
 }
 
-@test "six system calls a new small file with -r, serial or not" {
+@test "six system calls a new small file, serial or not, where it is not in a batch" {
 	mk_wide src 10 100
 	for j in 1 4; do
 		rm -rf dst
-		zcp -r --jobs=$j --stats=json src dst >s.json
+		# (--preserve=mode: no batch, each file its own calls)
+		zcp -r --preserve=mode --jobs=$j --stats=json src dst >s.json
 		# open, fstat and close the source; create, write and close the copy.
 		files=$(jq .measured.files s.json)
 		dirs=$(find src -type d | wc -l)
@@ -251,6 +252,33 @@ nobody_like_cp() {
 		# the empty files take no write: one copy call at most for each
 		n=$(jq '.measured.syscalls.copy_file_range' s.json)
 		[ "$n" -le "$files" ]
+		[ "$(jq -r '[.files[].method] | unique | join(",")' s.json)" = copy_range ]
+	done
+}
+
+@test "with -r, new small files go in io_uring batches: three io_uring_enter for 32 files, serial or not" {
+	uring_batch_ok || skip "no io_uring batches here: $URING_WHY"
+	mk_wide src 10 100
+	for j in 1 4; do
+		rm -rf dst
+		zcp -r --jobs=$j --stats=json src dst >s.json
+		diff -r src dst
+		files=$(jq .measured.files s.json)
+		dirs=$(find src -type d | wc -l)
+		[ "$files" -eq 1000 ]
+		# 10 directories of 100 files: batches of 32, 32, 32 and 4.
+		n=$(jq .measured.syscalls.io_uring_enter s.json)
+		[ "$n" -eq $((3 * 4 * 10)) ] || fail "io_uring_enter: $n for $files files"
+		# No call of a file's own: a directory's (make, open, list, close).
+		for c in openat close newfstatat read write copy_file_range; do
+			n=$(jq ".measured.syscalls.$c // 0" s.json)
+			[ "$n" -le $((5 * dirs + 10)) ] || fail "$c: $n calls for $files files in $dirs directories"
+		done
+		# Each file: two opens and two closes, a statx, a read, a write.
+		[ "$(jq .measured.io_uring_sqes.openat s.json)" -eq $((2 * files)) ]
+		[ "$(jq .measured.io_uring_sqes.statx s.json)" -eq "$files" ]
+		[ "$(jq -r '[.files[].method] | unique | join(",")' s.json)" = uring_batch ]
+		[ "$(jq '[.files[].syscalls_total] | add' s.json)" -eq 0 ]
 	done
 }
 

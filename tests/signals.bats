@@ -253,33 +253,50 @@ fifo_signalled() {
 
 # A signal as a tree's files are being created: strace delivers it on the
 # return of the Nth openat, the instant a new file exists and is not yet
-# written. No file may stay under its name that is not its source's whole
-# copy, with one worker or eight; -n then finishes the copy.
-@test "a fatal signal on the openat that creates a tree's file leaves no empty file (one worker and eight); -n finishes the copy" {
-	[ "${ZCP_SANITIZE:-}" != thread ] || skip "ThreadSanitizer delivers signals late"
-	local jobs when f interrupted=0
-	mkdir s
+# written; with -r, where the files go in io_uring batches, on the return
+# of the Nth io_uring_enter (each batch takes three: the opens, the reads,
+# then the copies made, written and closed by io_uring's own threads). No
+# file may stay under its name that is not its source's whole copy, with
+# one worker or eight; -n then finishes the copy.
+signal_on_create() {
+	local call=$1 jobs when f interrupted=0
+	shift
+	mkdir -p s
 	for f in $(seq 40); do echo "data $f" >"s/f$f"; done
 	for jobs in 1 8; do
-		for when in 6 10 16 24; do
+		for when in "${WHENS[@]}"; do
 			rm -rf d
 			# (env: INT may come ignored, and zcp leaves an ignored
 			# signal be; outside strace, whose count is zcp's alone;
 			# LeakSanitizer cannot work under ptrace, as in strace())
 			run env --default-signal=INT \
 				ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
-				strace -f -o /dev/null -e trace=openat \
-				-e inject=openat:signal=INT:when=$when "$ZCP" -r --jobs=$jobs s d
+				strace -f -o /dev/null -e trace="$call" \
+				-e inject="$call":signal=INT:when=$when "$ZCP" "$@" --jobs=$jobs s d
 			[ "$status" -eq 130 ] || [ "$status" -eq 0 ] || fail "status $status: $output"
 			[ "$status" -eq 0 ] || interrupted=$((interrupted + 1))
 			for f in d/*; do
 				[ -e "$f" ] || continue
-				cmp "$f" "s/${f#d/}" || fail "--jobs=$jobs, signal at openat $when: $f left"
+				cmp "$f" "s/${f#d/}" || fail "--jobs=$jobs, signal at $call $when: $f left"
 			done
 			"$ZCP" -rnT s d
 			diff -r s d
 		done
 	done
-	# One worker's openat calls come in one order: those runs were cut.
+	# One worker's calls come in one order: those runs were cut.
 	[ "$interrupted" -ge 4 ]
+}
+
+@test "a fatal signal on the openat that creates a tree's file leaves no empty file (one worker and eight); -n finishes the copy" {
+	[ "${ZCP_SANITIZE:-}" != thread ] || skip "ThreadSanitizer delivers signals late"
+	# (--preserve=mode: each file made by its own openat, no batch)
+	WHENS=(6 10 16 24)
+	signal_on_create openat -r --preserve=mode
+}
+
+@test "a fatal signal as io_uring makes a batch's files leaves no file that is not a whole copy; -n finishes the copy" {
+	[ "${ZCP_SANITIZE:-}" != thread ] || skip "ThreadSanitizer delivers signals late"
+	uring_batch_ok || skip "no io_uring batches here: $URING_WHY"
+	WHENS=(2 3 5 6)
+	signal_on_create io_uring_enter -r
 }

@@ -115,7 +115,7 @@ static int us_ring_get(void)
 		us_state = err;
 		return err;
 	}
-	err = uring_probe(&us_ring, IORING_OP_SPLICE);
+	err = uring_probe(&us_ring, (const unsigned char[]){ IORING_OP_SPLICE }, 1);
 	if (err <= 0) {
 		/* Kernels without the probe predate IORING_OP_SPLICE too. */
 		uring_exit(&us_ring);
