@@ -75,6 +75,35 @@ dev_t batch_source_dev(const struct cp_opts *o, long dst_fs, int src_fd, const s
 	return sst->st_dev;
 }
 
+/* What a batch may not take of the descriptors: the walk's (two a level
+ * it holds open), the standard ones, a --stats-file, a list. */
+#define BATCH_FD_RESERVE 128
+
+unsigned batch_files(unsigned threads)
+{
+	static unsigned known_threads, files;
+	struct rlimit rl;
+	rlim_t room;
+
+	if (threads == known_threads)
+		return files;
+	known_threads = threads;
+	files = 0;
+	if (sys_getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return files;
+	/* Each thread: its batch's sources, a file copied the usual way
+	 * (two, and a directory for --parents), its ring. */
+	room = rl.rlim_cur;
+	if (room == RLIM_INFINITY || room > 1 << 20)
+		room = 1 << 20;
+	if (room <= BATCH_FD_RESERVE + 4 * (rlim_t)threads)
+		return files;
+	room = (room - BATCH_FD_RESERVE - 4 * (rlim_t)threads) / threads;
+	/* Fewer than 4 a batch are not worth the ring. */
+	files = room >= BATCH_MAX ? BATCH_MAX : room >= 4 ? (unsigned)room : 0;
+	return files;
+}
+
 static int batch_ring(void)
 {
 	static const unsigned char ops[] = {
@@ -200,8 +229,12 @@ static void batch_read(const struct batch_item *v, unsigned n)
 	unsigned q = 0;
 
 	for (unsigned i = 0; i < n; i++, q++)
+		/* O_NONBLOCK: a FIFO put in a file's place since the walker
+		 * listed it would wait for a writer; a regular file's reads
+		 * ignore it (io_uring still waits for its pages). */
 		io_uring_prep_openat(batch_sqe(i, BS_OPEN, SU_openat), v[i].src.dirfd,
-				     v[i].src.name, O_RDONLY | O_NOCTTY | O_NOFOLLOW | O_CLOEXEC, 0);
+				     v[i].src.name,
+				     O_RDONLY | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0);
 	batch_run(q);
 	q = 0;
 	for (unsigned i = 0; i < n; i++) {
@@ -308,6 +341,13 @@ void batch_copy(struct cp_ctx *ctx, struct batch_item *v, unsigned n)
 	batch_read(v, n);
 	batch_write(ctx, v, n);
 	for (unsigned i = 0; i < n; i++) {
+		const struct statx *x = &bt.f[i].stx;
+
+		/* Not a regular file now: cp_copy looks at it afresh (a FIFO
+		 * is made anew, not opened to wait for a writer). */
+		if (bt.f[i].res[BS_STATX] == 0 && (x->stx_mask & STATX_TYPE) &&
+		    !S_ISREG(x->stx_mode))
+			v[i].src.regular = false;
 		/* A file read and left: its bytes came out all the same. */
 		if (!bt.f[i].plain && bt.f[i].res[BS_READ] > 0)
 			stats_bytes(0, (uint64_t)bt.f[i].res[BS_READ], 0);

@@ -40,6 +40,10 @@ bool batch_allowed(const struct cp_opts *o);
  * is a clone; a file system other than ext4, tmpfs, btrfs or xfs may not
  * give a file's data in one read of its size). */
 dev_t batch_source_dev(const struct cp_opts *o, long dst_fs, int src_fd, const struct stat *sst);
+/* With threads copying batches at once, how many files a batch may
+ * hold open (their sources are plain descriptors while it runs), within
+ * RLIMIT_NOFILE: BATCH_MAX at most, 0 for no batch. The walker's. */
+unsigned batch_files(unsigned threads);
 /* Copy what it can of v[0..n-1]; no message, nothing left behind for
  * the files it does not copy. */
 void batch_copy(struct cp_ctx *ctx, struct batch_item *v, unsigned n);

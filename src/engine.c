@@ -406,6 +406,11 @@ static bool engine_ready(void)
 	return eng.n && !eng.noting;
 }
 
+unsigned engine_workers(void)
+{
+	return engine_ready() ? eng.n : 0;
+}
+
 int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d)
 {
 	struct engine_job *j;

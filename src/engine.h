@@ -24,6 +24,9 @@ bool engine_enabled(const struct cp_opts *o);
  * step taken after it, engine_later). 0, or -errno when no worker
  * could be had: then the walker copies the entry itself. */
 int engine_submit(struct cp_ctx *ctx, const struct cp_path *s, const struct cp_path *d);
+/* The workers that may take entries now (started if they were not), or
+ * 0: the walker copies them itself. */
+unsigned engine_workers(void);
 /* Hand the n entries of a batch (batch.h) to one worker, as n entries
  * in walk order; 0, or -EAGAIN as engine_submit. */
 int engine_submit_batch(struct cp_ctx *ctx, const struct batch_item *v, unsigned n);

@@ -49,6 +49,12 @@ static inline int sys_fstat(int fd, struct stat *st)
 	return (int)sys_ret(SC_newfstatat, fstat(fd, st));
 }
 
+/* (glibc's getrlimit is the prlimit64 call) */
+static inline int sys_getrlimit(int resource, struct rlimit *rl)
+{
+	return (int)sys_ret(SC_prlimit64, getrlimit(resource, rl));
+}
+
 static inline int sys_fstatfs(int fd, struct statfs *sf)
 {
 	return (int)sys_ret(SC_fstatfs, fstatfs(fd, sf));

@@ -388,12 +388,20 @@ static size_t tree_keep(struct tree *t, size_t *used, const char *path)
 	return at;
 }
 
+/* How many files a batch may take: each thread that copies batches holds
+ * that many sources open while it does (the walker too). */
+static unsigned tree_batch_files(const struct tree *t)
+{
+	return batch_files(t->engine ? engine_workers() + 1 : 1);
+}
+
 /* Does a batch start at the top frame's next entry? A regular file of a
  * plain directory this run made, in an operand whose files may go in
  * batches. */
 static bool tree_batches(const struct tree *t, const struct tree_frame *f)
 {
-	return t->ctx->batch_dev && f->d.plain && f->list.types[f->next] == DT_REG;
+	return t->ctx->batch_dev && f->d.plain && f->list.types[f->next] == DT_REG &&
+	       tree_batch_files(t) > 0;
 }
 
 /* The regular entries from the top frame's next on, up to BATCH_MAX,
@@ -402,9 +410,9 @@ static void tree_batch(struct tree *t, struct tree_frame *f)
 {
 	size_t at[BATCH_MAX][2], used = 0;
 	struct batch_item *v = t->bv;
-	unsigned n = 0;
+	unsigned n = 0, max = tree_batch_files(t);
 
-	while (n < BATCH_MAX && f->next < f->list.n && f->list.types[f->next] == DT_REG) {
+	while (n < max && f->next < f->list.n && f->list.types[f->next] == DT_REG) {
 		const char *name = f->list.names[f->next++];
 
 		at[n][0] = tree_keep(t, &used, tree_path_add(&t->src, name));

@@ -204,3 +204,37 @@ same_tree() {
 		same_tree b/src z
 	done
 }
+
+@test "a file made a FIFO after the directory was read: made a FIFO, as cp does, not opened to wait for a writer" {
+	local j
+	for j in 1 8; do
+		rm -rf s d
+		mkdir s
+		for i in $(seq 10); do echo "$i" >s/f$i; done
+		# The first listing is held 1.5 s: f5 becomes a FIFO meanwhile.
+		strace -f -o /dev/null -e inject=getdents64:delay_exit=1500000:when=1 \
+			timeout 20 "$ZCP" -r --jobs=$j s d &
+		sleep 0.7
+		rm s/f5
+		mkfifo s/f5
+		wait $! || fail "--jobs=$j: exit $?"
+		[ -p d/f5 ]
+		same_tree s d
+	done
+}
+
+@test "a batch holds no more sources open than RLIMIT_NOFILE leaves: ulimit -n 40, 1024 with 64 workers" {
+	local j
+	mkdir -p s/sub
+	for i in $(seq 1 300); do head -c $((i * 10)) /dev/urandom >s/f$i; done
+	for i in $(seq 1 50); do echo "$i" >s/sub/g$i; done
+	for j in 1 2 8; do
+		rm -rf d
+		(ulimit -n 40 && "$ZCP" -r --jobs=$j s d) || fail "-n 40, --jobs=$j"
+		same_tree s d
+	done
+	rm -rf d
+	(ulimit -n 1024 && "$ZCP" -r --jobs=64 --stats=json s d >s.json) || fail "--jobs=64"
+	same_tree s d
+	[ "$(jq '[.files[] | select(.method == "uring_batch")] | length' s.json)" -eq 350 ]
+}
