@@ -1085,8 +1085,7 @@ static void cp_parents_add(struct cp_parents *p, char *path, const struct stat *
 {
 	p->v = realloc(p->v, (p->n + 1) * sizeof(*p->v));
 	if (!p->v) {
-		util_error(-ENOMEM, "memory exhausted");
-		exit(1);
+		util_nomem();
 	}
 	p->v[p->n++] = (struct cp_parent){ .path = path, .st = *st, .restore = restore,
 					   .made = made };

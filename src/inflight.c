@@ -28,6 +28,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -104,7 +105,9 @@ static void inflight_unbackup(void)
 	}
 }
 
-static void inflight_handler(int sig)
+/* Every file in flight undone, then the backups put back: what ends zcp
+ * mid-copy, a signal or a fatal error, leaves no part of a copy. */
+static void inflight_undo(void)
 {
 	atomic_store(&dying, 1);
 	for (int i = 0; i < INFLIGHT_MAX; i++) {
@@ -137,6 +140,11 @@ static void inflight_handler(int sig)
 		atomic_store(&s->state, 0);
 	}
 	inflight_unbackup();
+}
+
+static void inflight_handler(int sig)
+{
+	inflight_undo();
 	signal(sig, SIG_DFL);
 	raise(sig);	/* delivered on return: the signal is blocked in its handler */
 }
@@ -156,6 +164,12 @@ static void inflight_install(void)
 	 * reports and undoes, instead of SIGXFSZ killing zcp mid-file. */
 	sa.sa_handler = SIG_IGN;
 	sys_sigaction(SIGXFSZ, &sa, NULL);
+}
+
+void inflight_exit(int status)
+{
+	inflight_undo();
+	exit(status);
 }
 
 void inflight_hold(sigset_t *old)

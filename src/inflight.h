@@ -35,6 +35,10 @@ void inflight_del(int slot);
  * made or not, never being made behind its back. */
 void inflight_hold(sigset_t *old);
 void inflight_release(const sigset_t *old);
+/* A fatal error (memory exhausted) ends zcp: the files in flight, its
+ * other threads' included, are undone as a fatal signal undoes them,
+ * then exit(status). */
+_Noreturn void inflight_exit(int status);
 /* Install the handlers (before threads start; inflight_add does it too). */
 void inflight_init(void);
 

@@ -37,8 +37,7 @@ static void inomap_grow(struct inomap *m)
 	m->cap = old.cap ? old.cap * 2 : 64;
 	m->slots = calloc(m->cap, sizeof(*m->slots));
 	if (!m->slots) {
-		util_error(-12, "memory exhausted");
-		exit(1);
+		util_nomem();
 	}
 	for (size_t i = 0; i < old.cap; i++)
 		if (old.slots[i].used)

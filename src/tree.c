@@ -88,8 +88,7 @@ static const char *tree_path_add(struct tree_path *p, const char *name)
 		p->cap = (p->len + n + 2) * 2;
 		p->s = realloc(p->s, p->cap);
 		if (!p->s) {
-			util_error(-ENOMEM, "memory exhausted");
-			exit(1);
+			util_nomem();
 		}
 	}
 	if (p->len > 0 && p->s[p->len - 1] != '/')
@@ -238,8 +237,7 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 	t->pending = false;
 	if (!f || (t->n == t->cap && !(t->v = realloc(t->v, (t->cap = t->cap * 2 + 16) *
 							     sizeof(*t->v))))) {
-		util_error(-ENOMEM, "memory exhausted");
-		exit(1);
+		util_nomem();
 	}
 	f->d = t->want;
 	err = ctx->o->dry_run ? dryrun_dir_open(ctx, s, d, &f->d)
@@ -377,8 +375,7 @@ static size_t tree_keep(struct tree *t, size_t *used, const char *path)
 		char *p = realloc(t->bnames, (at + len) * 2);
 
 		if (!p) {
-			util_error(-ENOMEM, "memory exhausted");
-			exit(1);
+			util_nomem();
 		}
 		t->bnames = p;
 		t->bcap = (at + len) * 2;

@@ -1,5 +1,6 @@
 /* util.c: messages and quoting, shared by every part of zcp. */
 #include "util.h"
+#include "inflight.h"
 #include "sys.h"
 
 #include <stdatomic.h>
@@ -308,14 +309,18 @@ const char *util_quote_arg(const char *arg)
 	return out;
 }
 
+void util_nomem(void)
+{
+	util_error(-ENOMEM, "memory exhausted");
+	inflight_exit(1);
+}
+
 void *util_xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 
-	if (!p) {
-		util_error(-ENOMEM, "memory exhausted");
-		exit(1);
-	}
+	if (!p)
+		util_nomem();
 	return p;
 }
 

@@ -63,6 +63,8 @@ void util_stdout_error(int err);
 void util_exit(int status) __attribute__((noreturn));
 
 void *util_xmalloc(size_t n);
+/* "memory exhausted", and zcp ends (what is in flight undone, exit 1). */
+_Noreturn void util_nomem(void);
 char *util_xstrdup(const char *s);
 
 /* The length of the one UTF-8 character at s (1 to 4), *cp its code point;

@@ -70,8 +70,7 @@ int walk_read(int dirfd, struct walk_list *l, struct walk_buf *wb)
 				items = realloc(items, capitems * sizeof(*items));
 			}
 			if (!arena || !items) {
-				util_error(-ENOMEM, "memory exhausted");
-				exit(1);
+				util_nomem();
 			}
 			memcpy(arena + used, d->d_name, len);
 			items[nitems++] = (struct walk_item){ .ino = d->d_ino, .off = used,

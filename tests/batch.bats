@@ -238,3 +238,23 @@ same_tree() {
 	same_tree s d
 	[ "$(jq '[.files[] | select(.method == "uring_batch")] | length' s.json)" -eq 350 ]
 }
+
+@test "memory exhausted with 64 workers: no part of a copy is left (the files in flight are undone first)" {
+	need_plain_build
+	local v k f hit=0
+	mkdir s
+	for i in $(seq 1 100); do head -c $((i * 100)) /dev/urandom >s/f$i; done
+	for v in 25000 30000 35000; do
+		for k in 1 2 3 4; do
+			rm -rf d
+			(ulimit -v $v && "$ZCP" -r --jobs=64 s d) 2>err.txt || true
+			grep -q "memory exhausted" err.txt && hit=$((hit + 1))
+			for f in d/*; do
+				[ -e "$f" ] || continue
+				cmp "$f" "s/${f#d/}" || fail "ulimit -v $v: $f left, not a whole copy"
+			done
+		done
+	done
+	# (the case this is about came at least once)
+	[ "$hit" -gt 0 ]
+}
