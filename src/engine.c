@@ -169,19 +169,21 @@ static void engine_done(struct engine_job *j)
 static void engine_run_batch(struct engine_job *first)
 {
 	struct batch_item v[BATCH_MAX];
-	unsigned n = first->batch;
+	/* Read once: the first file's place is the walker's to fill again
+	 * as soon as that file is done. */
+	unsigned n = first->batch, seq = first->seq;
 
 	for (unsigned i = 0; i < n; i++) {
-		struct engine_job *j = &eng.ring[(first->seq + i) % ENGINE_RING];
+		struct engine_job *j = &eng.ring[(seq + i) % ENGINE_RING];
 
 		v[i].src = j->src;
 		v[i].dst = j->dst;
 	}
 	batch_copy(first->ctx, v, n);
 	for (unsigned i = 0; i < n; i++) {
-		struct engine_job *j = &eng.ring[(first->seq + i) % ENGINE_RING];
+		struct engine_job *j = &eng.ring[(seq + i) % ENGINE_RING];
 
-		engine_current = j->seq;
+		engine_current = seq + i;
 		util_capture_start(&j->out);
 		j->err = batch_finish(j->ctx, &v[i]);
 		util_capture_stop();
