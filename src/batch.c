@@ -310,25 +310,25 @@ static void batch_write(const struct cp_ctx *ctx, const struct batch_item *v, un
 	inflight_release(&mask);
 }
 
-/* What the last submission did to file i: its copy whole, or gone. A
- * copy's bytes are its own, counted when it is finished (batch_finish);
- * those of one undone, the batch's. */
+/* What the batch did to file i: its copy whole, or none. A copy's bytes
+ * are its own, counted when it is finished (batch_finish); those of a
+ * file left, read or written, the batch's. */
 static bool batch_made(const struct batch_item *it, struct batch_file *f)
 {
 	off_t size = f->st.st_size;
-	bool ok = f->res[BS_CREATE] == 0 && (size == 0 || f->res[BS_WRITE] == size) &&
-		  f->res[BS_CLOSE] == 0;
+	bool ok = f->plain && f->res[BS_CREATE] == 0 &&
+		  (size == 0 || f->res[BS_WRITE] == size) && f->res[BS_CLOSE] == 0;
 
-	if (ok)
-		return true;
-	if (f->res[BS_READ] > 0)
-		stats_bytes(0, (uint64_t)f->res[BS_READ], 0);
-	if (f->res[BS_WRITE] > 0)
-		stats_bytes((uint64_t)f->res[BS_WRITE], (uint64_t)f->res[BS_WRITE], 0);
-	if (f->res[BS_CREATE] == 0)
-		sys_unlinkat(it->dst.dirfd, it->dst.name, 0);
+	if (!ok) {
+		if (f->res[BS_READ] > 0)
+			stats_bytes(0, (uint64_t)f->res[BS_READ], 0);
+		if (f->res[BS_WRITE] > 0)
+			stats_bytes((uint64_t)f->res[BS_WRITE], (uint64_t)f->res[BS_WRITE], 0);
+		if (f->plain && f->res[BS_CREATE] == 0)
+			sys_unlinkat(it->dst.dirfd, it->dst.name, 0);
+	}
 	inflight_del(f->slot);
-	return false;
+	return ok;
 }
 
 void batch_copy(struct cp_ctx *ctx, struct batch_item *v, unsigned n)
@@ -348,14 +348,9 @@ void batch_copy(struct cp_ctx *ctx, struct batch_item *v, unsigned n)
 		if (bt.f[i].res[BS_STATX] == 0 && (x->stx_mask & STATX_TYPE) &&
 		    !S_ISREG(x->stx_mode))
 			v[i].src.regular = false;
-		/* A file read and left: its bytes came out all the same. */
-		if (!bt.f[i].plain && bt.f[i].res[BS_READ] > 0)
-			stats_bytes(0, (uint64_t)bt.f[i].res[BS_READ], 0);
-		if (!bt.f[i].plain || !batch_made(&v[i], &bt.f[i]))
-			continue;
-		inflight_del(bt.f[i].slot);
-		v[i].copied = true;
-		v[i].size = (unsigned)bt.f[i].st.st_size;
+		v[i].copied = batch_made(&v[i], &bt.f[i]);
+		if (v[i].copied)
+			v[i].size = (unsigned)bt.f[i].st.st_size;
 	}
 }
 

@@ -290,22 +290,33 @@ static void engine_collect_ready(void)
 		engine_collect_one();
 }
 
+/* Room in the ring for n more places, what is done printed first. When
+ * full, wait for half of it, not for each job (two futex calls a file
+ * otherwise), so the workers never run dry meanwhile; then for the
+ * oldest, should they still run. */
+static void engine_room(unsigned n)
+{
+	unsigned issued = atomic_load(&eng.issued);
+	unsigned want = issued + n - ENGINE_RING;	/* collected must reach it */
+
+	engine_collect_ready();
+	if (issued + n - eng.collected <= ENGINE_RING)
+		return;
+	if ((int)(want - (eng.collected + ENGINE_RING / 2)) < 0)
+		want = eng.collected + ENGINE_RING / 2;
+	engine_wait(want - 1);
+	engine_collect_ready();
+	while (issued + n - eng.collected > ENGINE_RING)
+		engine_collect_one();
+}
+
 /* The next place in the ring, made free: what is done is printed first. */
 static struct engine_job *engine_place(enum engine_kind kind)
 {
 	unsigned seq = atomic_load(&eng.issued);
 	struct engine_job *j;
 
-	engine_collect_ready();
-	if (seq - eng.collected == ENGINE_RING) {
-		/* Full: wait for half of it, not for each job (two futex calls
-		 * a file otherwise), so the workers never run dry meanwhile;
-		 * then the oldest, should it still run. */
-		engine_wait(eng.collected + ENGINE_RING / 2);
-		engine_collect_ready();
-		if (seq - eng.collected == ENGINE_RING)
-			engine_collect_one();
-	}
+	engine_room(1);
 	j = &eng.ring[seq % ENGINE_RING];
 	j->seq = seq;
 	j->kind = kind;
@@ -433,16 +444,7 @@ int engine_submit_batch(struct cp_ctx *ctx, const struct batch_item *v, unsigned
 		return -EAGAIN;
 	/* Room for all of it first: the walker must not wait for a place
 	 * while the batch's first file, not yet queued, holds the ring. */
-	if (atomic_load(&eng.issued) + n - eng.collected > ENGINE_RING) {
-		unsigned need = atomic_load(&eng.issued) + n - ENGINE_RING;
-
-		if ((int)(need - (eng.collected + ENGINE_RING / 2)) < 0)
-			need = eng.collected + ENGINE_RING / 2;
-		engine_wait(need - 1);
-		engine_collect_ready();
-		while (atomic_load(&eng.issued) + n - eng.collected > ENGINE_RING)
-			engine_collect_one();
-	}
+	engine_room(n);
 	for (unsigned i = 0; i < n; i++) {
 		struct engine_job *j = engine_place(KIND_JOB);
 

@@ -496,12 +496,12 @@ static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_
 		struct tree_frame *f = t->v[t->n - 1];
 
 		/* Into itself: cp abandons the operand, each level finished. */
-		if (f->next < f->list.n && !f->broken && !ctx->into_self && tree_batches(t, f))
-			tree_batch(t, f);
-		else if (f->next < f->list.n && !f->broken && !ctx->into_self)
-			tree_step(t, f);
-		else
+		if (f->next >= f->list.n || f->broken || ctx->into_self)
 			tree_pop(t);
+		else if (tree_batches(t, f))
+			tree_batch(t, f);
+		else
+			tree_step(t, f);
 	}
 	free(t->wb);
 	free(t->bnames);
