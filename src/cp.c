@@ -628,13 +628,6 @@ static bool cp_fresh_ok(const struct cp_opts *o)
 	return o->link == LINK_NONE && !o->attr_only && !o->atomic && !o->dry_run;
 }
 
-/*
- * A regular file (by its directory entry) into a directory this run made:
- * the source is opened and looked at once, the destination created with
- * O_EXCL and not looked up at all (cp's "new_dst"). 0, -errno after a
- * message, or 1 when it is not a plain new file after all (a symlink or a
- * directory now, or one of a hard-link group): cp_copy's full way then.
- */
 /* A data file's source that would not open: cp says what it was doing,
  * then why. */
 static void cp_open_failed(const struct cp_opts *o, const struct cp_path *src,
@@ -651,6 +644,16 @@ static void cp_file_end(const struct cp_path *src, const struct cp_path *dst)
 	report_file(src->path, dst->path);
 }
 
+/*
+ * A regular file (by its directory entry) into a directory this run made:
+ * the source is opened and looked at once, the destination created with
+ * O_EXCL and not looked up at all (cp's "new_dst"). 0, -errno after a
+ * message, or 1 when it is not a plain new file after all (a symlink,
+ * a directory or a FIFO now, or one of a hard-link group): cp_copy's full
+ * way then. The open does not wait: a FIFO put in the file's place since
+ * the listing would hold it until a writer came, where cp's lstat sees a
+ * FIFO and makes one. On a regular file O_NONBLOCK changes nothing.
+ */
 static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst)
 {
 	const struct cp_opts *o = ctx->o;
@@ -658,8 +661,10 @@ static int cp_copy_fresh(struct cp_ctx *ctx, const struct cp_path *src, const st
 	int fd, err;
 
 	stats_file_begin();	/* (begun again by the full way, if it comes to that) */
-	fd = sys_openat(src->dirfd, src->name, O_RDONLY | O_NOCTTY | O_NOFOLLOW, 0);
-	if (fd == -ELOOP)
+	fd = sys_openat(src->dirfd, src->name, O_RDONLY | O_NOCTTY | O_NOFOLLOW | O_NONBLOCK, 0);
+	/* (EWOULDBLOCK: a lease held elsewhere, which a blocking open waits
+	 * out: the full way opens so.) */
+	if (fd == -ELOOP || fd == -EWOULDBLOCK)
 		return 1;
 	if (fd < 0) {
 		/* Where cp's lstat would have stopped: the entry gone since the
