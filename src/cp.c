@@ -765,6 +765,58 @@ static int cp_just_created(struct cp_ctx *ctx, const struct cp_path *src,
 	return 0;
 }
 
+/* The destination is the source, by another name: cp's error, or nothing
+ * to do (cp_same_file_ok's 2). true, *ret set; false: the copy goes on. */
+static bool cp_same_existing(const struct cp_opts *o, const struct cp_path *src,
+			     const struct stat *sst, const struct cp_path *dst,
+			     const struct stat *dst_sb, int *ret)
+{
+	/* Standard input is compared by what it is, not by name. */
+	int ok = src->name ? cp_same_file_ok(o, src, sst, dst, dst_sb)
+			   : !util_same_inode(sst, dst_sb);
+
+	if (!ok) {
+		util_error(0, "%s and %s are the same file", util_quote(src->path),
+			   util_quote(dst->path));
+		*ret = -EEXIST;
+	}
+	return ok != 1;
+}
+
+/* An existing file that -n, -u or -i spare, one of a link group already
+ * copied, or one zcp will not write over (its --stats-file report, the
+ * --files-from list): true, *ret set. */
+static bool cp_keep_existing(struct cp_ctx *ctx, const struct cp_path *src,
+			     const struct stat *sst, const struct cp_path *dst,
+			     const struct stat *dlst, const struct stat *dst_sb, bool report,
+			     bool cmdline, int *ret)
+{
+	const struct cp_opts *o = ctx->o;
+	int err = cp_may_replace(ctx, sst, dst, dlst);
+
+	if (err == 2 && cp_tracks_links(o, sst, cmdline) && !o->dry_run) {
+		*ret = cp_link_skipped(ctx, sst, dst);
+		return true;
+	}
+	if (err) {
+		*ret = err > 0 ? 0 : err;
+		return true;
+	}
+	if (report) {
+		util_error(0, "will not overwrite statistics file %s with %s",
+			   util_quote(dst->path), util_quote(src->path));
+		*ret = -EEXIST;
+		return true;
+	}
+	if (cp_is_list(ctx, dlst) || cp_is_list(ctx, dst_sb)) {
+		util_error(0, "will not overwrite file list %s with %s",
+			   util_quote(dst->path), util_quote(src->path));
+		*ret = -EEXIST;
+		return true;
+	}
+	return false;
+}
+
 /* The destination exists (dlst, its lstat): cp's checks, in cp's order,
  * and a directory merged into. True when the copy ends here, with *ret. */
 static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
@@ -806,44 +858,13 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
 		*ret = err > 0 ? 0 : err;
 		return true;
 	}
-	if (dst_known) {
-		/* Standard input is compared by what it is, not by name. */
-		int ok = src->name ? cp_same_file_ok(o, src, sst, dst, &dst_sb)
-				   : !util_same_inode(sst, &dst_sb);
-		if (!ok) {
-			util_error(0, "%s and %s are the same file", util_quote(src->path),
-				   util_quote(dst->path));
-			*ret = -EEXIST;
-			return true;
-		}
-		if (ok == 2)
-			return true;
-	}
+	if (dst_known && cp_same_existing(o, src, sst, dst, &dst_sb, ret))
+		return true;
 	/* Nor is it one for -n, -u or -i to spare: the copy goes on, and
 	 * the open says why it does not write through it. */
-	if (file && dst_known) {
-		err = cp_may_replace(ctx, sst, dst, dlst);
-		if (err == 2 && cp_tracks_links(o, sst, cmdline) && !o->dry_run) {
-			*ret = cp_link_skipped(ctx, sst, dst);
-			return true;
-		}
-		if (err) {
-			*ret = err > 0 ? 0 : err;
-			return true;
-		}
-		if (report) {
-			util_error(0, "will not overwrite statistics file %s with %s",
-				   util_quote(dst->path), util_quote(src->path));
-			*ret = -EEXIST;
-			return true;
-		}
-		if (cp_is_list(ctx, dlst) || (dst_known && cp_is_list(ctx, &dst_sb))) {
-			util_error(0, "will not overwrite file list %s with %s",
-				   util_quote(dst->path), util_quote(src->path));
-			*ret = -EEXIST;
-			return true;
-		}
-	}
+	if (file && dst_known &&
+	    cp_keep_existing(ctx, src, sst, dst, dlst, &dst_sb, report, cmdline, ret))
+		return true;
 	if ((*ret = cp_just_created(ctx, src, dst, dlst, &dst_sb, made, cmdline)) != 0)
 		return true;
 	/* (-f goes on: the open fails, the symlink is removed, as cp's.) */

@@ -280,86 +280,98 @@ void report_file(const char *src, const char *dst)
 		free(b.p);
 }
 
+/* --stats=json: the files streamed or held, then the counts. */
+static void report_stats_json(struct buf *b, int fd, const struct stats *s,
+			      const struct rusage *ru, double wall, uint64_t calls)
+{
+	bool first = true;
+
+	/* What was streamed there already is not said again. */
+	put(b, "%s%.*s],", fd == report_stream_fd && report_streamed ? "" : "{\"files\":[",
+	    (int)report_files.len, report_files.p ? report_files.p : "");
+	put(b, "\"measured\":{\"files\":%llu,\"bytes_copied\":%llu,"
+		"\"bytes_user_kernel\":%llu,\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,"
+		"\"syscalls\":",
+	    (unsigned long long)s->files, (unsigned long long)s->bytes_copied,
+	    (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
+	    (unsigned long long)calls);
+	put_calls_json(b, s);
+	put(b, ",\"bytes_by_way\":{");
+	for (int i = 0; i < WAY_COUNT; i++)
+		put(b, "%s\"%s\":%llu", i ? "," : "", stats_way_name(i),
+		    (unsigned long long)s->bytes_way[i]);
+	put(b, "},\"bytes_verified\":%llu", (unsigned long long)s->bytes_verified);
+	put(b, ",\"io_uring_sqes\":{");
+	for (int i = 0; i < SU_COUNT; i++) {
+		if (!s->uring_ops[i])
+			continue;
+		put(b, "%s\"%s\":%llu", first ? "" : ",", stats_uring_op_name(i),
+		    (unsigned long long)s->uring_ops[i]);
+		first = false;
+	}
+	put(b, "},\"minor_faults\":%ld,\"major_faults\":%ld,\"voluntary_switches\":%ld,"
+		"\"involuntary_switches\":%ld,\"wall_seconds\":%.6f,\"user_seconds\":%.6f,"
+		"\"system_seconds\":%.6f},",
+	    ru->ru_minflt, ru->ru_majflt, ru->ru_nvcsw, ru->ru_nivcsw, wall, tv(ru->ru_utime),
+	    tv(ru->ru_stime));
+	put(b, "\"model\":{\"mode_switches\":%llu,\"kernel_cpu_copy_bytes\":%llu}}\n",
+	    (unsigned long long)calls * 2,
+	    (unsigned long long)s->model_kernel_copy_bytes);
+}
+
+/* --stats as text: the measured, then the model, each so labelled. */
+static void report_stats_text(struct buf *b, const struct stats *s, const struct rusage *ru,
+			      double wall, uint64_t calls)
+{
+	put(b, "zcp stats (measured)\n");
+	put(b, "  files:                 %llu\n", (unsigned long long)s->files);
+	put(b, "  bytes copied:          %llu\n", (unsigned long long)s->bytes_copied);
+	put(b, "  bytes user<->kernel:   %llu\n", (unsigned long long)s->bytes_user);
+	put(b, "  bytes memcpy:          %llu\n", (unsigned long long)s->bytes_memcpy);
+	put(b, "  bytes by way:          %llu cloned, %llu moved in the kernel, "
+		"%llu through user space\n",
+	    (unsigned long long)s->bytes_way[WAY_CLONED],
+	    (unsigned long long)s->bytes_way[WAY_KERNEL],
+	    (unsigned long long)s->bytes_way[WAY_USER]);
+	put(b, "  bytes verified:        %llu\n", (unsigned long long)s->bytes_verified);
+	put(b, "  system calls:          %llu\n", (unsigned long long)calls);
+	for (int i = 0; i < SC_COUNT; i++)
+		if (s->calls[i])
+			put(b, "    %-20s %llu\n", stats_call_name(i),
+			    (unsigned long long)s->calls[i]);
+	for (int i = 0; i < SU_COUNT; i++)
+		if (s->uring_ops[i])
+			put(b, "    io_uring sqe %-7s %llu\n", stats_uring_op_name(i),
+			    (unsigned long long)s->uring_ops[i]);
+	put(b, "  page faults:           %ld minor, %ld major\n", ru->ru_minflt, ru->ru_majflt);
+	put(b, "  context switches:      %ld voluntary, %ld involuntary\n", ru->ru_nvcsw,
+	    ru->ru_nivcsw);
+	put(b, "  time:                  %.3f s wall, %.3f s user, %.3f s system\n", wall,
+	    tv(ru->ru_utime), tv(ru->ru_stime));
+	if (wall > 0)
+		put(b, "  throughput:            %.1f MB/s\n",
+		    (double)s->bytes_copied / wall / 1e6);
+	put(b, "zcp stats (model, not measured)\n");
+	put(b, "  mode switches:         %llu (2 per system call)\n",
+	    (unsigned long long)calls * 2);
+	put(b, "  kernel CPU copies:     %llu bytes\n",
+	    (unsigned long long)s->model_kernel_copy_bytes);
+}
+
 int report_stats(bool json, int fd, const struct stats *s, const struct rusage *rusage)
 {
 	struct buf b = { .p = malloc(4096), .cap = 4096 };
-	struct rusage ru = *rusage;
 	double wall = report_wall();
 	uint64_t calls;
-	bool first = true;
 	int err = 0;
 
 	if (!b.p)
 		return -ENOMEM;
 	calls = stats_syscalls(s);
-	if (json) {
-		/* What was streamed there already is not said again. */
-		put(&b, "%s%.*s],", fd == report_stream_fd && report_streamed ? "" : "{\"files\":[",
-		    (int)report_files.len, report_files.p ? report_files.p : "");
-		put(&b, "\"measured\":{\"files\":%llu,\"bytes_copied\":%llu,"
-			"\"bytes_user_kernel\":%llu,\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,"
-			"\"syscalls\":",
-		    (unsigned long long)s->files, (unsigned long long)s->bytes_copied,
-		    (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
-		    (unsigned long long)calls);
-		put_calls_json(&b, s);
-		put(&b, ",\"bytes_by_way\":{");
-		for (int i = 0; i < WAY_COUNT; i++)
-			put(&b, "%s\"%s\":%llu", i ? "," : "", stats_way_name(i),
-			    (unsigned long long)s->bytes_way[i]);
-		put(&b, "},\"bytes_verified\":%llu", (unsigned long long)s->bytes_verified);
-		put(&b, ",\"io_uring_sqes\":{");
-		first = true;
-		for (int i = 0; i < SU_COUNT; i++) {
-			if (!s->uring_ops[i])
-				continue;
-			put(&b, "%s\"%s\":%llu", first ? "" : ",", stats_uring_op_name(i),
-			    (unsigned long long)s->uring_ops[i]);
-			first = false;
-		}
-		put(&b, "},\"minor_faults\":%ld,\"major_faults\":%ld,\"voluntary_switches\":%ld,"
-			"\"involuntary_switches\":%ld,\"wall_seconds\":%.6f,\"user_seconds\":%.6f,"
-			"\"system_seconds\":%.6f},",
-		    ru.ru_minflt, ru.ru_majflt, ru.ru_nvcsw, ru.ru_nivcsw, wall, tv(ru.ru_utime),
-		    tv(ru.ru_stime));
-		put(&b, "\"model\":{\"mode_switches\":%llu,\"kernel_cpu_copy_bytes\":%llu}}\n",
-		    (unsigned long long)calls * 2,
-		    (unsigned long long)s->model_kernel_copy_bytes);
-	} else {
-		put(&b, "zcp stats (measured)\n");
-		put(&b, "  files:                 %llu\n", (unsigned long long)s->files);
-		put(&b, "  bytes copied:          %llu\n", (unsigned long long)s->bytes_copied);
-		put(&b, "  bytes user<->kernel:   %llu\n", (unsigned long long)s->bytes_user);
-		put(&b, "  bytes memcpy:          %llu\n", (unsigned long long)s->bytes_memcpy);
-		put(&b, "  bytes by way:          %llu cloned, %llu moved in the kernel, "
-			"%llu through user space\n",
-		    (unsigned long long)s->bytes_way[WAY_CLONED],
-		    (unsigned long long)s->bytes_way[WAY_KERNEL],
-		    (unsigned long long)s->bytes_way[WAY_USER]);
-		put(&b, "  bytes verified:        %llu\n", (unsigned long long)s->bytes_verified);
-		put(&b, "  system calls:          %llu\n", (unsigned long long)calls);
-		for (int i = 0; i < SC_COUNT; i++)
-			if (s->calls[i])
-				put(&b, "    %-20s %llu\n", stats_call_name(i),
-				    (unsigned long long)s->calls[i]);
-		for (int i = 0; i < SU_COUNT; i++)
-			if (s->uring_ops[i])
-				put(&b, "    io_uring sqe %-7s %llu\n", stats_uring_op_name(i),
-				    (unsigned long long)s->uring_ops[i]);
-		put(&b, "  page faults:           %ld minor, %ld major\n", ru.ru_minflt, ru.ru_majflt);
-		put(&b, "  context switches:      %ld voluntary, %ld involuntary\n", ru.ru_nvcsw,
-		    ru.ru_nivcsw);
-		put(&b, "  time:                  %.3f s wall, %.3f s user, %.3f s system\n", wall,
-		    tv(ru.ru_utime), tv(ru.ru_stime));
-		if (wall > 0)
-			put(&b, "  throughput:            %.1f MB/s\n",
-			    (double)s->bytes_copied / wall / 1e6);
-		put(&b, "zcp stats (model, not measured)\n");
-		put(&b, "  mode switches:         %llu (2 per system call)\n",
-		    (unsigned long long)calls * 2);
-		put(&b, "  kernel CPU copies:     %llu bytes\n",
-		    (unsigned long long)s->model_kernel_copy_bytes);
-	}
+	if (json)
+		report_stats_json(&b, fd, s, rusage, wall, calls);
+	else
+		report_stats_text(&b, s, rusage, wall, calls);
 	for (size_t off = 0; off < b.len;) {
 		ssize_t n = write(fd, b.p + off, b.len - off);
 		if (n <= 0) {
