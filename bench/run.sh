@@ -14,9 +14,9 @@ fi
 ROUNDS=${ROUNDS:-9}
 SIZE_MB=${SIZE_MB:-1024}
 FILES=${FILES:-10000}
-ALL="large tree engine methods safety bulk uring"
+ALL="large tree engine methods safety bulk uring also"
 # SECTIONS: which parts to run (default all): large, tree, engine, methods, safety, bulk,
-# uring.
+# uring, also.
 SECTIONS=${SECTIONS:-$ALL}
 want() { [[ " $SECTIONS " == *" $1 "* ]]; }
 stamp=$(date -u +%Y-%m-%dT%H%M)
@@ -140,7 +140,7 @@ echo "## one large file to a pipe"
 compare "zcp - | cat vs cat | cat" "$work/none" "$ZCP $big - | cat >/dev/null" "cat $big | cat >/dev/null"
 echo
 fi
-if want tree || want engine || want safety || want bulk || want uring; then
+if want tree || want engine || want safety || want bulk || want uring || want also; then
 mkdir -p "$tmpfs/tree"
 for ((d = 0; d < 100; d++)); do
 	mkdir "$tmpfs/tree/d$d"
@@ -215,6 +215,28 @@ compare "zcp -r vs zcp -r --verify, tree tmpfs" "$tmpfs/t2" "$ZCP -r $tmpfs/tree
 	"$ZCP -r --verify $tmpfs/tree $tmpfs/t2"
 compare "zcp vs zcp --verify, large file ext4" "$work/o" "$ZCP $big $work/o" \
 	"$ZCP --verify $big $work/o"
+echo
+fi
+if want also; then
+SECTION=also
+# One source to several destinations (--also), read once: against cp run
+# once per destination, and, from a pipe, against tee(1).
+echo "## one source, two and three destinations (--also), tmpfs destinations"
+compare "zcp --also vs cp twice, large file" "$tmpfs/a" \
+	"mkdir $tmpfs/a && $ZCP $big $tmpfs/a/1 --also=$tmpfs/a/2" \
+	"mkdir $tmpfs/a && cp $big $tmpfs/a/1 && cp $big $tmpfs/a/2"
+compare "zcp --also vs cp three times, large file" "$tmpfs/a" \
+	"mkdir $tmpfs/a && $ZCP $big $tmpfs/a/1 --also=$tmpfs/a/2 --also=$tmpfs/a/3" \
+	"mkdir $tmpfs/a && cp $big $tmpfs/a/1 && cp $big $tmpfs/a/2 && cp $big $tmpfs/a/3"
+compare "zcp - --also vs tee, large file from a pipe" "$tmpfs/a" \
+	"mkdir $tmpfs/a && cat $big | $ZCP - $tmpfs/a/1 --also=$tmpfs/a/2" \
+	"mkdir $tmpfs/a && cat $big | tee $tmpfs/a/1 > $tmpfs/a/2"
+compare "zcp -r --also vs cp -r twice, $FILES files" "$tmpfs/a" \
+	"mkdir $tmpfs/a && $ZCP -r $tmpfs/tree $tmpfs/a/1 --also=$tmpfs/a/2" \
+	"mkdir $tmpfs/a && cp -r $tmpfs/tree $tmpfs/a/1 && cp -r $tmpfs/tree $tmpfs/a/2"
+compare "zcp -r --also vs cp -r three times, $FILES files" "$tmpfs/a" \
+	"mkdir $tmpfs/a && $ZCP -r $tmpfs/tree $tmpfs/a/1 --also=$tmpfs/a/2 --also=$tmpfs/a/3" \
+	"mkdir $tmpfs/a && cp -r $tmpfs/tree $tmpfs/a/1 && cp -r $tmpfs/tree $tmpfs/a/2 && cp -r $tmpfs/tree $tmpfs/a/3"
 echo
 fi
 if want methods; then

@@ -12,7 +12,7 @@ _zcp_long_opts='--archive --attributes-only --backup --copy-contents --force
 	--remove-destination --sparse= --strip-trailing-slashes --suffix=
 	--symbolic-link --target-directory= --no-target-directory --update
 	--verbose --keep-directory-symlink --one-file-system --context
-	--atomic --fsync --verify --jobs= --method= --explain --debug --dry-run --stats --stats-file= --files-from= --null --progress --bench --help --version'
+	--atomic --fsync --verify --also= --jobs= --method= --explain --debug --dry-run --stats --stats-file= --files-from= --null --progress --bench --help --version'
 _zcp_short_opts='-0 -a -b -d -f -i -H -L -l -n -P -p -R -r -S -s -t -T -u -v -x -Z'
 
 # The methods, in zcp's default order: from `zcp --help' when zcp runs,

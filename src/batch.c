@@ -54,7 +54,8 @@ bool batch_allowed(const struct cp_opts *o)
 {
 	const struct cp_preserve *p = &o->preserve;
 
-	return o->recursive && o->link == LINK_NONE && !o->attr_only && !o->atomic &&
+	/* (--also: a batch would read its files once for each destination.) */
+	return o->recursive && o->link == LINK_NONE && !o->attr_only && !o->atomic && !o->also &&
 	       !o->dry_run && !o->verify && !o->fsync && !o->explain && !o->debug &&
 	       o->sparse != SPARSE_ALWAYS &&
 	       o->reflink != REFLINK_ALWAYS && !o->order.forced && o->deref != DEREF_ALWAYS &&
@@ -320,8 +321,10 @@ static bool batch_made(const struct batch_item *it, struct batch_file *f)
 		  (size == 0 || f->res[BS_WRITE] == size) && f->res[BS_CLOSE] == 0;
 
 	if (!ok) {
-		if (f->res[BS_READ] > 0)
+		if (f->res[BS_READ] > 0) {
 			stats_bytes(0, (uint64_t)f->res[BS_READ], 0);
+			stats_read((uint64_t)f->res[BS_READ]);
+		}
 		if (f->res[BS_WRITE] > 0)
 			stats_bytes((uint64_t)f->res[BS_WRITE], (uint64_t)f->res[BS_WRITE], 0);
 		if (f->plain && f->res[BS_CREATE] == 0)
@@ -370,6 +373,7 @@ int batch_finish(struct cp_ctx *ctx, struct batch_item *it)
 	stats_file_begin();
 	stats_file_method("uring_batch");
 	stats_bytes(0, size, 0);
+	stats_read(size);
 	stats_bytes(size, size, 0);
 	stats_way(WAY_USER, size);
 	/* The model of rw: the kernel copies the data out, then in. */

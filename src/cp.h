@@ -33,6 +33,7 @@ struct cp_opts {
 	bool explain, dry_run, stats_per_file;
 	bool explain_json;	/* --explain=json */
 	bool atomic, fsync, verify;	/* --atomic, --fsync, --verify */
+	bool also;		/* --also: this is one of several runs, in step (also.c) */
 	bool attr_only;		/* --attributes-only: no data */
 	bool copy_contents;	/* --copy-contents: -r reads FIFOs and devices */
 	bool one_fs;		/* -x: not into directories of other file systems */

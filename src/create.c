@@ -1,5 +1,6 @@
 /* create.c: make each kind of destination, and hand data to the executor. */
 #include "create.h"
+#include "also.h"
 #include "dest.h"
 #include "explain.h"
 #include "meta.h"
@@ -308,7 +309,7 @@ int create_data(struct cp_ctx *ctx, const struct cp_path *src, const struct stat
 		job.begin_arg = &d;
 	}
 	if (!err)
-		err = exec_run(&job, &plan, &used);
+		err = also_active() ? also_data(&job, &plan, &used) : exec_run(&job, &plan, &used);
 	explain_file(o, &job, &plan, used);
 	if (err) {
 		create_data_error(ctx, &job, &plan, used, err);

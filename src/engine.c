@@ -101,12 +101,12 @@ bool engine_in_worker(void)
  * Serial where the output depends on the order things happen in, not only
  * on the order they are printed: -i asks before each file; --explain and
  * --debug say what was learned by the files before; --dry-run copies
- * nothing to share out.
+ * nothing to share out; --also's runs go in step, one file at a time.
  */
 bool engine_enabled(const struct cp_opts *o)
 {
 	return eng.jobs != 1 && !o->dry_run && o->interactive != ASK_ALWAYS && !o->explain &&
-	       !o->debug;
+	       !o->debug && !o->also;
 }
 
 /* Wake a sleeping worker, unless one is being woken already: that one

@@ -152,7 +152,12 @@ int exec_run(struct copy_job *job, struct plan *plan, int *used)
 				return err;
 			}
 		}
+		stats_way_now((int)exec_way(s->m));
 		err = exec_method(job, s->m);
+		stats_way_now(-1);
+		/* (A clone takes nothing from the source: it shares it.) */
+		if (!(s->m->flags & METHOD_WHOLE_FILE))
+			stats_read(job->moved);
 		if (!err) {
 			s->state = STEP_USED;
 			*used = i;

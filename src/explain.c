@@ -227,8 +227,7 @@ static void explain_json(FILE *f, const struct copy_job *job, const struct plan 
 void explain_file(const struct cp_opts *o, const struct copy_job *job,
 		  const struct plan *plan, int used)
 {
-	FILE *f = job->dst.fd == 1 && job->dst.path && strcmp(job->dst.path, "-") == 0 ? stderr
-											   : stdout;
+	FILE *f = util_stdout_data() ? stderr : stdout;
 	int first = -1;
 
 	if (!o->explain && !o->debug)

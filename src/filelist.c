@@ -2,6 +2,7 @@
  * entry at a time, so that a list of millions of names costs a block and
  * the longest name, and the first copy starts after the first read. */
 #include "filelist.h"
+#include "inflight.h"
 #include "method.h"
 #include "sys.h"
 #include "util.h"
@@ -10,6 +11,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define FILELIST_BLOCK (64 * 1024)
@@ -89,4 +91,71 @@ void filelist_close(struct filelist *l)
 	free(l->buf);
 	free(l->entry);
 	*l = (struct filelist){ .fd = -1 };
+}
+
+int filelist_ring_open(struct filelist_ring *r)
+{
+	struct stat st;
+	int err;
+
+	if (r->end)
+		return 0;
+	if (r->opened)
+		return r->opened < 0 ? r->opened : 0;
+	err = filelist_open(&r->l, r->path, r->nul);
+	if (err) {
+		util_error(err, "cannot open %s for reading", util_quote(r->path));
+		r->opened = err;
+		return err;
+	}
+	/* A copy written into the list would cut it short under the reader. */
+	if (sys_fstat(r->l.fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		r->dev = st.st_dev;
+		r->ino = st.st_ino;
+	}
+	r->opened = 1;
+	return 0;
+}
+
+const char *filelist_ring_next(struct filelist_ring *r, size_t *i, int *err)
+{
+	const char *e;
+
+	*err = 0;
+	if (*i + FILELIST_KEPT <= r->read) {
+		/* (also.c keeps the runs in step: this is a bug.) */
+		util_error(0, "the runs fell out of step reading %s", util_quote(r->path));
+		inflight_exit(1);
+	}
+	if (*i < r->read)
+		return r->kept[(*i)++ % FILELIST_KEPT];
+	if (r->end) {
+		*err = r->err;
+		return NULL;
+	}
+	e = filelist_next(&r->l, &r->err);
+	if (!e) {
+		/* Read to its end: closed now, before the report counts the calls. */
+		r->end = true;
+		filelist_close(&r->l);
+		r->opened = -EBADF;
+		if (r->err && !r->told)
+			util_error(r->err, "error reading %s", util_quote(r->path));
+		r->told = true;
+		*err = r->err;
+		return NULL;
+	}
+	free(r->kept[r->read % FILELIST_KEPT]);
+	r->kept[r->read % FILELIST_KEPT] = util_xstrdup(e);
+	r->read++;
+	return r->kept[(*i)++ % FILELIST_KEPT];
+}
+
+void filelist_ring_close(struct filelist_ring *r)
+{
+	if (r->opened > 0)
+		filelist_close(&r->l);
+	for (unsigned k = 0; k < FILELIST_KEPT; k++)
+		free(r->kept[k]);
+	*r = (struct filelist_ring){ 0 };
 }

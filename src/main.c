@@ -4,7 +4,10 @@
  * The source files:
  *   main.c          operands, exit status
  *   opts.c          the options (popt), --help
+ *   statsfile.c     --stats and --stats-file around the copy
  *   filelist.c      --files-from: SOURCEs read from a list as it goes
+ *   also.c          --also: one run per destination, in step, one at a time
+ *   fanout.c        one source read once into several destinations (tee)
  *   cp.c            cp's rules for one operand: same file, overwrite, -n/-u/-i
  *   create.c        make a destination: data file, directory, symlink, special
  *   dest.c          a destination data file: open, put in place (--atomic), undo
@@ -34,6 +37,7 @@
  *   stats.c         the counters; sys.h counts every system call
  *   util.c          messages in cp's words, quoting, paths
  */
+#include "also.h"
 #include "backup.h"
 #include "bench.h"
 #include "engine.h"
@@ -43,6 +47,7 @@
 #include "progress.h"
 #include "cp.h"
 #include "report.h"
+#include "statsfile.h"
 #include "sys.h"
 #include "tree.h"
 #include "util.h"
@@ -51,25 +56,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* "a/b/c" -> "a/b" and "c"; "a/b/" -> "a" and "b/" (a trailing slash
- * stays with its name, which must then be a directory). NULL for a name
- * with no directory part, or none to hold. */
-static char *split_parent(const char *path, const char **base)
-{
-	size_t len = strlen(path);
-
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	while (len > 0 && path[len - 1] != '/')
-		len--;
-	if (len == 0 || path[len] == 0)
-		return NULL;
-	*base = path + len;
-	while (len > 1 && path[len - 1] == '/')
-		len--;
-	return strndup(path, len);
-}
 
 /* The name a SOURCE takes in the target directory: its last component,
  * but "." for "..", as cp: `cp -r a/b/.. e` copies into e, never e/.. */
@@ -123,7 +109,7 @@ static int copy_operand(struct cp_ctx *ctx, const char *src, const char *dst)
 	 * renamed or swapped for a symlink above it, the copy lands where
 	 * it was looked at. If it cannot be opened, the copy's own calls
 	 * fail by the path with cp's messages. */
-	if (d.name && !ctx->o->dry_run && (dir = split_parent(dst, &d.name)) != NULL) {
+	if (d.name && !ctx->o->dry_run && (dir = util_split_parent(dst, &d.name)) != NULL) {
 		/* --fsync flushes it at the end: that needs a real open. */
 		pfd = sys_openat(AT_FDCWD, dir, O_DIRECTORY | (ctx->o->fsync ? O_RDONLY : O_PATH), 0);
 		if (pfd >= 0)
@@ -181,6 +167,10 @@ static void main_init(struct cp_opts *o, int argc, char **argv)
 {
 	/* Large blocks from the heap, not mmap: zcp's own mmaps are its methods'. */
 	mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024);
+	/* One arena for every thread: a thread's own is mmapped, trimmed and
+	 * protected by calls zcp cannot count. (Only --also's runs malloc off
+	 * the main thread, and one runs at a time.) */
+	mallopt(M_ARENA_MAX, 1);
 	o->umask = sys_umask(0);
 	sys_umask(o->umask);
 	o->suffix = getenv("SIMPLE_BACKUP_SUFFIX");
@@ -209,6 +199,12 @@ static int main_usage(const struct zcp_args *a)
 		util_error(0, "cannot combine --target-directory (-t) and --no-target-directory (-T)");
 		return 1;
 	}
+	if (a->nalso && (a->bench || o->order.forced)) {
+		util_usage_error("--also cannot be used with %s: the source is read once, by tee "
+				 "or one buffer, for every destination",
+				 a->bench ? "--bench" : "--method");
+		return 1;
+	}
 	if (a->files_from && o->no_target) {
 		util_usage_error("--files-from needs a target directory, not -T");
 		return 1;
@@ -230,39 +226,43 @@ static int main_usage(const struct zcp_args *a)
 }
 
 /* The directory the sources go into (-t, or a last operand that is one),
- * or NULL; *nsrc, the sources. 0 or 1, the exit status. */
-static int main_target(const struct zcp_args *a, const char **target, int *nsrc)
+ * or NULL; *nsrc, the sources. 0 or 1, the exit status (after cp's
+ * message, if tell). */
+static int main_target(const struct zcp_args *a, const char **target, int *nsrc, bool tell)
 {
 	struct stat st;
-	int err;
+	int err = 0;
 
+	/* Every operand but a last one that is DEST or the directory. */
+	*nsrc = a->target ? a->nops : a->nops - 1;
 	*target = a->target;
 	if (a->target) {
 		err = sys_fstatat(AT_FDCWD, a->target, &st, 0);
 		if (!err && !S_ISDIR(st.st_mode))
 			err = -ENOTDIR;
-		if (err) {
+		if (err && tell)
 			util_error(err, "target directory %s", util_quote(a->target));
-			return 1;
-		}
 	} else if (!a->o.no_target) {
 		const char *last = a->ops[a->nops - 1];
-		err = strcmp(last, "-") == 0 && a->nops == 2 ? -ENOTDIR
-							     : sys_fstatat(AT_FDCWD, last, &st, 0);
-		if (!err && S_ISDIR(st.st_mode))
+		int serr = strcmp(last, "-") == 0 && a->nops == 2 ? -ENOTDIR
+								   : sys_fstatat(AT_FDCWD, last, &st, 0);
+
+		if (!serr && S_ISDIR(st.st_mode))
 			*target = last;
 		else if (a->nops > 2 || a->files_from) {
-			util_error(err ? err : -ENOTDIR, "target %s", util_quote(last));
-			return 1;
+			err = serr ? serr : -ENOTDIR;
+			if (tell)
+				util_error(err, "target %s", util_quote(last));
 		}
 	}
-	/* Every operand but a last one that is DEST or the directory. */
-	*nsrc = a->target ? a->nops : a->nops - 1;
-	if (a->o.parents && !*target) {
-		util_usage_error("with --parents, the destination must be a directory");
-		return 1;
+	if (!err && a->o.parents && !*target) {
+		err = -EINVAL;
+		if (tell)
+			util_usage_error("with --parents, the destination must be a directory");
 	}
-	return 0;
+	if (err)
+		*target = NULL;
+	return err ? 1 : 0;
 }
 
 /* SOURCE DEST: one copy. 0 or 1, the exit status. */
@@ -274,6 +274,7 @@ static int main_one(struct cp_ctx *ctx, const struct zcp_args *a)
 	struct stat st;
 	int ret;
 
+	also_operand();
 	/* As cp: "-f --backup F F" copies F to its backup name. */
 	if (o->force && o->backup != BACKUP_OFF && strcmp(a->ops[0], dst) == 0 &&
 	    sys_fstatat(AT_FDCWD, dst, &st, 0) == 0 && S_ISREG(st.st_mode)) {
@@ -299,6 +300,7 @@ static int main_into_one(struct cp_ctx *ctx, const char *src, const char *target
 	char base[4096], *dst;
 	int ret = 0;
 
+	also_operand();
 	if (strcmp(src, "-") == 0) {
 		util_error(0, "cannot copy standard input into a directory: name the destination file");
 		return 1;
@@ -325,223 +327,21 @@ static int main_into_one(struct cp_ctx *ctx, const char *src, const char *target
 	return ret;
 }
 
-/* Is the file named path (stdin or stdout for "-") the one st is? */
-static bool main_same(const char *path, int std_fd, const struct stat *st)
-{
-	struct stat op;
-	int err = strcmp(path, "-") == 0 ? sys_fstat(std_fd, &op)
-					 : sys_fstatat(AT_FDCWD, path, &op, 0);
-
-	return err == 0 && util_same_inode(&op, st);
-}
-
-/* Is the directory dirfd (taken over and closed), or one above it, a
- * SOURCE tree that -r copies whole? Each SOURCE is looked at once, then
- * the parents walked up to the root (whose ".." is itself). */
-static bool main_under_source(const struct zcp_args *a, int nsrc, int dirfd)
-{
-	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0, n = 0, up = -1;
-	struct stat *dirs = NULL, d, parent;
-	bool under = false;
-
-	if (!a->o.recursive || dirfd < 0)
-		goto out_close;
-	dirs = util_xmalloc((size_t)nsrc * sizeof(*dirs) + 1);
-	for (int i = 0; i < nsrc; i++)
-		if (strcmp(a->ops[i], "-") != 0 &&
-		    sys_fstatat(AT_FDCWD, a->ops[i], &dirs[n], flags) == 0 && S_ISDIR(dirs[n].st_mode))
-			n++;
-	if (n == 0 || sys_fstat(dirfd, &d) != 0)
-		goto out_free;
-	while (!under) {
-		for (int i = 0; i < n && !under; i++)
-			under = util_same_inode(&dirs[i], &d);
-		up = under ? -1 : sys_openat(dirfd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		if (up < 0 || sys_fstat(up, &parent) != 0 || util_same_inode(&parent, &d))
-			break;
-		sys_close(dirfd);
-		dirfd = up;
-		d = parent;
-	}
-	if (up >= 0 && up != dirfd)
-		sys_close(up);
-out_free:
-	free(dirs);
-out_close:
-	if (dirfd >= 0)
-		sys_close(dirfd);
-	return under;
-}
-
-/* Would the copy read or write the --stats-file's file (st): an operand
- * (SOURCE or DEST, "-" by what it is), the --files-from list, or a file
- * in a SOURCE tree? Emptied, it would lose a source; written, it would
- * mix the report in the copy. (Any other way to it, a hard link or a
- * --files-from entry, is refused file by file: cp_is_report.) */
-static bool main_stats_conflict(const struct zcp_args *a, const char *target, int nsrc,
-				const struct stat *st)
-{
-	const char *base;
-	char *parent;
-	bool hit = false;
-
-	for (int i = 0; i < a->nops && !hit; i++)
-		hit = main_same(a->ops[i], i == 1 && !target ? STDOUT_FILENO : STDIN_FILENO, st);
-	if (!hit && a->files_from)
-		hit = main_same(a->files_from, STDIN_FILENO, st);
-	if (!hit) {
-		parent = split_parent(a->stats_file, &base);
-		hit = main_under_source(a, nsrc,
-					sys_openat(AT_FDCWD, parent ? parent : ".",
-						   O_PATH | O_DIRECTORY | O_CLOEXEC, 0));
-		free(parent);
-	}
-	return hit;
-}
-
-/* The --stats-file, made or opened before any copy: a path that cannot
- * be written fails the run before it starts. The fd, or -1 after the
- * error. Its regular file is then kept from the copy (o->report_*); one
- * that was there (*deferred) is emptied only at the end, if the copy did
- * not meet it by some other path (main_stats_place). nsrc: the SOURCE
- * operands, first in a->ops. */
-static int main_stats_open(struct zcp_args *a, const char *target, int nsrc, bool *deferred)
-{
-	const char *path = a->stats_file;
-	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
-	int fd = sys_openat(AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0666);
-	bool made = fd >= 0, regular;
-	struct stat st;
-
-	if (fd == -EEXIST)
-		fd = sys_openat(AT_FDCWD, path, flags, 0);
-	if (fd < 0) {
-		util_error(fd, "cannot create statistics file %s", util_quote(path));
-		return -1;
-	}
-	/* (A pipe or a device is never a file to copy, cannot be emptied,
-	 * nor need be.) */
-	regular = sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	if (regular && main_stats_conflict(a, target, nsrc, &st)) {
-		util_error(0, "statistics file %s is also a file to copy or copied to",
-			   util_quote(path));
-		if (made)
-			sys_unlinkat(AT_FDCWD, path, 0);
-		sys_close(fd);
-		return -1;
-	}
-	if (regular) {
-		a->o.report_dev = st.st_dev;
-		a->o.report_ino = st.st_ino;
-	}
-	*deferred = regular && !made;
-	return fd;
-}
-
-/* Where the records of a deferred --stats-file wait: an unnamed file
- * beside it, or (-1) memory where there can be none. */
-static int main_stats_stand_in(const struct zcp_args *a)
-{
-	const char *base;
-	char *parent = split_parent(a->stats_file, &base);
-	int fd = sys_openat(AT_FDCWD, parent ? parent : ".", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-
-	free(parent);
-	return fd < 0 ? -1 : fd;
-}
-
-/* At the end, before the report is written to fd: its name must still
- * lead to it (a backup or a copy may have taken the name), and a file
- * that was there is written only if the copy did not meet it (it is
- * also a source or a destination, refused file by file); then it is
- * emptied and given what was streamed aside. 0, or -1 after the error. */
-static int main_stats_place(const struct zcp_args *a, int fd, bool deferred)
-{
-	const char *why = NULL;
-	struct stat now;
-	int err;
-
-	/* (A regular one's inode is known: o->report_*.) */
-	if (a->o.report_ino &&
-	    (sys_fstatat(AT_FDCWD, a->stats_file, &now, 0) != 0 || !cp_opts_report(&a->o, &now)))
-		why = "was replaced or removed during the copy";
-	else if (deferred && cp_report_met())
-		why = "is also a file to copy or copied to";
-	if (why) {
-		util_error(0, "statistics file %s %s: not written", util_quote(a->stats_file), why);
-		return -1;
-	}
-	if (!deferred)
-		return 0;
-	err = sys_ftruncate(fd, 0);
-	if (!err)
-		err = report_stream_move(fd);
-	if (err) {
-		util_error(err, "error writing statistics file %s", util_quote(a->stats_file));
-		return -1;
-	}
-	return 0;
-}
-
-/* The reports, --stats's and --stats-file's: each write, and the file's
- * close, counted first, so that both tell the whole run's calls. 0 or 1. */
-static int main_report(const struct zcp_args *a, int out, int file_fd)
-{
-	struct rusage ru;
-	int err = 0, cerr;
-
-	if (!a->stats && file_fd < 0)
-		return 0;
-	sys_getrusage(RUSAGE_SELF, &ru);
-	if (a->stats)
-		stats_call(SC_write, 0);
-	if (file_fd >= 0) {
-		stats_call(SC_write, 0);
-		stats_call(SC_close, 0);
-	}
-	/* (A standard output closed at start is /dev/null's: util_std_is_closed.) */
-	if (a->stats && (err = util_std_is_closed(out) ? -EBADF
-			       : report_stats(a->stats_json, out, &stats_total, &ru)) != 0 &&
-	    out == STDOUT_FILENO)
-		util_stdout_error(err);
-	if (file_fd < 0)
-		return 0;
-	err = report_stats(true, file_fd, &stats_total, &ru);
-	cerr = close(file_fd) ? -errno : 0;	/* counted above */
-	if (!err)
-		err = cerr;
-	if (err)
-		util_error(err, "error writing statistics file %s", util_quote(a->stats_file));
-	return err ? 1 : 0;
-}
-
 /* --files-from: each entry a SOURCE into target, as on the command line.
  * 0 or 1, the exit status. */
-static int main_files_from(struct cp_ctx *ctx, const struct zcp_args *a, const char *target)
+static int main_files_from(struct cp_ctx *ctx, struct filelist_ring *list, const char *target)
 {
-	struct filelist l;
 	const char *src;
-	struct stat st;
+	size_t i = 0;
 	int err, ret = 0;
 
-	err = filelist_open(&l, a->files_from, a->null);
-	if (err) {
-		util_error(err, "cannot open %s for reading", util_quote(a->files_from));
+	if (filelist_ring_open(list))
 		return 1;
-	}
-	/* A copy written into the list would cut it short under the reader. */
-	if (sys_fstat(l.fd, &st) == 0 && S_ISREG(st.st_mode)) {
-		ctx->list_dev = st.st_dev;
-		ctx->list_ino = st.st_ino;
-	}
-	while ((src = filelist_next(&l, &err)) != NULL)
+	ctx->list_dev = list->dev;
+	ctx->list_ino = list->ino;
+	while ((src = filelist_ring_next(list, &i, &err)) != NULL)
 		ret |= main_into_one(ctx, src, target);
-	if (err) {
-		util_error(err, "error reading %s", util_quote(a->files_from));
-		ret = 1;
-	}
-	filelist_close(&l);
-	return ret;
+	return err ? 1 : ret;
 }
 
 /* --progress, with the totals: the regular files named on the command
@@ -569,20 +369,99 @@ static void main_progress(const struct zcp_args *a, int nsrc)
 		bytes = files = -1;
 		nroots = 0;
 	}
+	progress_copies(1 + (unsigned)a->nalso);
 	progress_start((enum progress_mode)a->progress, bytes, files,
 		       &(struct progress_trees){ .roots = roots, .n = nroots,
 						 .follow = a->o.deref == DEREF_ALWAYS });
+}
+
+/* What the runs share (one, or one per destination with --also). */
+struct main_shared {
+	const struct zcp_args *a;
+	struct filelist_ring list;
+};
+
+/* Is DEST (or one of --also's) standard output? */
+static bool main_to_stdout(const struct zcp_args *a)
+{
+	bool out = !a->target && a->nops == 2 && strcmp(a->ops[1], "-") == 0;
+
+	for (int k = 0; k < a->nalso && !a->target && a->nops == 2; k++)
+		out = out || strcmp(a->also[k], "-") == 0;
+	return out;
+}
+
+/* One run: every SOURCE to one destination, DEST or the target directory
+ * in a. 0 or 1, the exit status. */
+static int main_run(const struct zcp_args *a, struct filelist_ring *list)
+{
+	const char *target;
+	struct cp_ctx ctx;
+	int nsrc, ret = 0;
+
+	if (main_target(a, &target, &nsrc, true))
+		return 1;
+	if (!target && strcmp(a->ops[1], "-") == 0 && a->o.atomic) {
+		util_error(0, "--atomic cannot write standard output: name the destination file");
+		return 1;
+	}
+	cp_ctx_init(&ctx, &a->o);
+	ctx.dir_mode = target != NULL;
+	if (!target)
+		ret = main_one(&ctx, a);
+	for (int i = 0; target && i < nsrc; i++)
+		ret |= main_into_one(&ctx, a->ops[i], target);
+	if (a->files_from)
+		ret |= main_files_from(&ctx, list, target);
+	cp_ctx_free(&ctx);
+	return ret;
+}
+
+/* --also: run k, its destination in DEST's place (or -t's). */
+static int main_also_run(unsigned k, void *arg)
+{
+	struct main_shared *sh = arg;
+	struct zcp_args a = *sh->a;
+	const char **ops = NULL;
+	int ret;
+
+	if (k > 0 && a.target) {
+		a.target = a.also[k - 1];
+	} else if (k > 0) {
+		ops = util_xmalloc(sizeof(*ops) * (size_t)(a.nops + 1));
+		memcpy(ops, a.ops, sizeof(*ops) * (size_t)(a.nops + 1));
+		ops[a.nops - 1] = a.also[k - 1];
+		a.ops = ops;
+	}
+	ret = main_run(&a, &sh->list);
+	free(ops);
+	return ret;
+}
+
+/* The copy to every destination: 0 or 1, the exit status. */
+static int main_copy(struct main_shared *sh)
+{
+	int ret, err;
+
+	if (!sh->a->nalso)
+		return main_run(sh->a, &sh->list);
+	err = also_runs(1 + (unsigned)sh->a->nalso, main_also_run, sh, &ret);
+	if (err) {
+		util_error(err, "cannot start the --also runs");
+		return 1;
+	}
+	return ret;
 }
 
 int main(int argc, char **argv)
 {
 	/* Static: what it points to stays reachable to the end (LeakSanitizer). */
 	static struct zcp_args a = { .backup_type = -1 };
+	static struct main_shared sh = { .a = &a };
 	struct cp_opts *o = &a.o;
-	struct cp_ctx ctx;
 	const char *target;
 	int ret = 0, nsrc, stats_fd = -1;
-	bool stdout_is_data, stats_deferred = false;
+	bool stats_deferred = false;
 
 	main_init(o, argc, argv);
 	opts_parse(&a, argc, (const char **)argv);
@@ -593,42 +472,38 @@ int main(int argc, char **argv)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
 	if (main_usage(&a))
 		return 1;
-	cp_ctx_init(&ctx, o);
-	if (main_target(&a, &target, &nsrc))
+	/* With --also, each destination is looked at in its own run. */
+	if (main_target(&a, &target, &nsrc, !a.nalso) && !a.nalso)
 		return 1;
-	if (a.bench)
+	if (a.bench) {
+		struct cp_ctx ctx;
+
+		cp_ctx_init(&ctx, o);
 		return bench_operands(&ctx, &a, target, nsrc);
-	if (a.stats_file && (stats_fd = main_stats_open(&a, target, nsrc, &stats_deferred)) < 0)
+	}
+	if (a.stats_file && (stats_fd = statsfile_open(&a, target, nsrc, &stats_deferred)) < 0)
 		return 1;
 	if (stats_fd >= 0 && !a.stats_json)
-		report_stream(stats_deferred ? main_stats_stand_in(&a) : stats_fd);
-	ctx.dir_mode = target != NULL;
-	stdout_is_data = !target && strcmp(a.ops[1], "-") == 0;
-	if (stdout_is_data && o->atomic) {
-		util_error(0, "--atomic cannot write standard output: name the destination file");
-		return 1;
-	}
+		report_stream(stats_deferred ? statsfile_stand_in(&a) : stats_fd);
 	if (a.progress != PROGRESS_OFF)
 		main_progress(&a, nsrc);
-	if (!target)
-		ret = main_one(&ctx, &a);
-	for (int i = 0; target && i < nsrc; i++)
-		ret |= main_into_one(&ctx, a.ops[i], target);
-	if (a.files_from)
-		ret |= main_files_from(&ctx, &a, target);
+	if (main_to_stdout(&a))
+		util_stdout_is_data();
+	sh.list = (struct filelist_ring){ .path = a.files_from, .nul = a.null };
+	ret = main_copy(&sh);
 	/* Every worker's counts are in before they are reported. */
 	engine_stop();
 	progress_stop();
 	fflush(stdout);
-	if (stats_fd >= 0 && main_stats_place(&a, stats_fd, stats_deferred)) {
+	if (stats_fd >= 0 && statsfile_place(&a, stats_fd, stats_deferred)) {
 		sys_close(stats_fd);
 		stats_fd = -1;
 		ret = 1;
 	}
 	/* The data may be on standard output: then the report goes to stderr. */
-	ret |= main_report(&a, stdout_is_data ? STDERR_FILENO : STDOUT_FILENO, stats_fd);
+	ret |= statsfile_report(&a, main_to_stdout(&a) ? STDERR_FILENO : STDOUT_FILENO, stats_fd);
 	if (util_stdout_flush())
 		ret = 1;
-	cp_ctx_free(&ctx);
+	filelist_ring_close(&sh.list);
 	return ret;
 }

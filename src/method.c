@@ -63,6 +63,92 @@ void method_kernel_moved(struct copy_job *job, uint64_t n)
 	job->written += n;
 }
 
+static int method_write_all(struct copy_job *job, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = job->dst.off >= 0 ? sys_pwrite(job->dst.fd, p, n, job->dst.off)
+					      : sys_write(job->dst.fd, p, n);
+		if (w == -EINTR)
+			continue;
+		if (w == -EAGAIN && (w = method_wait(job->dst.fd, POLLOUT)) == 0)
+			continue;
+		if (w < 0 || w == 0) {
+			job->err_side = JOB_ERR_WRITE;
+			return w < 0 ? (int)w : -EIO;
+		}
+		stats_bytes((uint64_t)w, (uint64_t)w, 0);
+		job->written += (uint64_t)w;
+		if (job->dst.off >= 0)
+			job->dst.off += w;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+static bool method_zero(const char *p, size_t n)
+{
+	return n > 0 && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
+}
+
+/* With --sparse=always, blocks of zeros become holes: skip writing them. */
+static int method_write_sparse(struct copy_job *job, const char *p, size_t n)
+{
+	size_t blk = job->dst.st.st_blksize > 0 ? (size_t)job->dst.st.st_blksize : 4096;
+
+	while (n > 0) {
+		size_t run = 0;
+		bool zero = method_zero(p, n < blk ? n : blk);
+
+		while (run < n) {
+			size_t b = n - run < blk ? n - run : blk;
+			if (method_zero(p + run, b) != zero)
+				break;
+			run += b;
+		}
+		if (zero) {
+			job->dst.off += (off_t)run;
+		} else {
+			int err = method_write_all(job, p, run);
+			if (err)
+				return err;
+		}
+		p += run;
+		n -= run;
+	}
+	return 0;
+}
+
+int method_write(struct copy_job *job, const char *p, size_t n, bool sparse)
+{
+	return sparse ? method_write_sparse(job, p, n) : method_write_all(job, p, n);
+}
+
+int method_pipe_get(struct method_pipe *p, unsigned want)
+{
+	int fds[2], n, err;
+
+	if (p->made)
+		return 0;
+	err = sys_pipe2(fds, 0);
+	if (err)
+		return err;
+	/* Bigger pipes mean fewer splices; refused (a limit) is no harm. */
+	n = sys_fcntl(fds[1], F_SETPIPE_SZ, (long)want);
+	*p = (struct method_pipe){ .r = fds[0], .w = fds[1], .made = true,
+				   .size = n > 0 ? (unsigned)n : METHOD_PIPE_DEFAULT };
+	return 0;
+}
+
+void method_pipe_drop(struct method_pipe *p)
+{
+	if (!p->made)
+		return;
+	sys_close(p->r);
+	sys_close(p->w);
+	p->made = false;
+}
+
 int method_wait(int fd, short events)
 {
 	struct pollfd p = { .fd = fd, .events = events };

@@ -65,6 +65,21 @@ void method_kernel_moved(struct copy_job *job, uint64_t n);
 size_t method_call_size(int64_t len, size_t max);
 /* A progress line is drawn (progress_start): calls are sized for it. */
 void method_watched(void);
+/* Write n bytes of a user buffer at job->dst (pwrite where it seeks),
+ * counted as copied through user space; sparse: blocks of zeros are
+ * skipped, left as holes (--sparse=always). 0 or -errno. */
+int method_write(struct copy_job *job, const char *p, size_t n, bool sparse);
+/* A pipe of zcp's to splice through. */
+struct method_pipe {
+	int r, w;
+	unsigned size;	/* what it holds */
+	bool made;
+};
+#define METHOD_PIPE_DEFAULT 65536	/* what a pipe holds when F_SETPIPE_SZ is refused */
+/* Make p, if not made, as large as F_SETPIPE_SZ allows up to want. 0 or -errno. */
+int method_pipe_get(struct method_pipe *p, unsigned want);
+/* A pipe that may hold data of a failed copy is not used again. */
+void method_pipe_drop(struct method_pipe *p);
 /* Wait until a non-blocking end (an inherited O_NONBLOCK pipe) is ready:
  * POLLIN to read, POLLOUT to write. 0 or -errno. */
 int method_wait(int fd, short events);

@@ -21,7 +21,7 @@ enum {
 	OPT_REMOVE_DEST, OPT_SPARSE, OPT_UPDATE, OPT_HELP, OPT_VERSION, OPT_METHOD,
 	OPT_EXPLAIN, OPT_DEBUG, OPT_DRY_RUN, OPT_STATS, OPT_BENCH, OPT_ATTR_ONLY,
 	OPT_COPY_CONTENTS, OPT_STRIP_SLASHES, OPT_KEEP_DIR_SYMLINK, OPT_CONTEXT, OPT_ATOMIC,
-	OPT_FSYNC, OPT_VERIFY, OPT_JOBS, OPT_STATS_FILE, OPT_FILES_FROM, OPT_PROGRESS,
+	OPT_FSYNC, OPT_VERIFY, OPT_JOBS, OPT_ALSO, OPT_STATS_FILE, OPT_FILES_FROM, OPT_PROGRESS,
 };
 
 static char *arg;
@@ -79,6 +79,7 @@ static const struct poptOption options[] = {
 	{ "fsync", 0, POPT_ARG_NONE, NULL, OPT_FSYNC, longopt_own, NULL },
 	{ "verify", 0, POPT_ARG_NONE, NULL, OPT_VERIFY, longopt_own, NULL },
 	{ "jobs", 0, POPT_ARG_STRING, &arg, OPT_JOBS, longopt_own, NULL },
+	{ "also", 0, POPT_ARG_STRING, &arg, OPT_ALSO, longopt_own, NULL },
 	{ "method", 0, POPT_ARG_STRING, &arg, OPT_METHOD, longopt_own, NULL },
 	{ "explain", 0, POPT_ARG_STRING | POPT_ARGFLAG_OPTIONAL, &arg, OPT_EXPLAIN, longopt_own, NULL },
 	{ "dry-run", 0, POPT_ARG_NONE, NULL, OPT_DRY_RUN, longopt_own, NULL },
@@ -174,6 +175,9 @@ static const char usage_zcp_options[] =
 	"      --verify                 flush each file copied, read it back from storage\n"
 	"                                 (not the page cache) and compare it with its\n"
 	"                                 SOURCE: a difference is an error, its offset said\n"
+	"      --also=DEST              copy to DEST too, as if zcp were run again with\n"
+	"                                 DEST in the destination's place; each source\n"
+	"                                 file is read once for all (repeatable)\n"
 	"      --jobs=N                 copy a tree's files with N workers (default:\n"
 	"                                 $ZCP_JOBS, else one per CPU; 1 copies one file\n"
 	"                                 at a time)\n"
@@ -464,6 +468,14 @@ static void opts_zcp(struct zcp_args *a, int c)
 	case OPT_FSYNC: o->fsync = true; break;
 	case OPT_VERIFY: o->verify = true; break;
 	case OPT_JOBS: a->jobs = opts_jobs(arg, "--jobs"); break;
+	case OPT_ALSO:
+		if (a->nalso == OPTS_ALSO_MAX) {
+			util_usage_error("--also: %d destinations at most", OPTS_ALSO_MAX);
+			exit(1);
+		}
+		a->also[a->nalso++] = util_xstrdup(arg);
+		a->o.also = true;
+		break;
 	case OPT_EXPLAIN:
 		o->explain = true;
 		if (arg && strcmp(arg, "text") != 0) {

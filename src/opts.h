@@ -4,6 +4,9 @@
 
 #include "cp.h"
 
+/* --also DESTs at most: with DEST, fanout.h's FANOUT_MAX. */
+#define OPTS_ALSO_MAX 15
+
 struct zcp_args {
 	struct cp_opts o;
 	const char *target;
@@ -19,6 +22,9 @@ struct zcp_args {
 	int nops;
 	int bench;
 	unsigned jobs;	/* --jobs, 0: one per CPU */
+	/* --also: more destinations, each in DEST's (or -t's) place. */
+	char *also[OPTS_ALSO_MAX];
+	int nalso;
 };
 
 /* Parse argv into a; exits with cp's message and status 1 on a bad option,

@@ -14,6 +14,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <termios.h>
 #include <time.h>
 
@@ -28,7 +29,13 @@ static struct {
 	atomic_uint gone;	/* 1: the thread is done, its stats in */
 	struct stats stats;	/* the thread's counts, handed over at the end */
 	bool running;
-} prog;
+	unsigned copies;	/* destinations each source goes to (--also) */
+} prog = { .copies = 1 };
+
+void progress_copies(unsigned n)
+{
+	prog.copies = n;
+}
 
 static double progress_elapsed(void)
 {
@@ -51,48 +58,97 @@ static void progress_size(char *buf, size_t n, double bytes)
 	snprintf(buf, n, u ? "%.1f %s" : "%.0f %s", bytes, unit[u]);
 }
 
-/* The totals as far as they are known: *tb and *tf are -1 when they
- * cannot be, *counting while the trees are still being counted (then
- * they are the count so far). */
+/* The totals as far as they are known: *tf is -1 when it cannot be,
+ * *tb when it cannot be or is not counted (a tree of small files: see
+ * tally.c); *counting while the trees' files are still being counted
+ * (*tf is then the count so far). */
 static void progress_totals(int64_t *tb, int64_t *tf, bool *counting)
 {
-	int64_t b, f;
-	bool done = true;
+	struct tally_count c = { .files_done = true, .bytes_done = true };
 
 	*tb = prog.total_bytes;
 	*tf = prog.total_files;
-	if (prog.roots && *tb >= 0) {
-		tally_so_far(&b, &f, &done);
-		*tb = b < 0 ? -1 : *tb + b;
-		*tf = b < 0 ? -1 : *tf + f;
+	if (prog.roots && *tf >= 0) {
+		tally_so_far(&c);
+		*tf = c.files < 0 ? -1 : *tf + c.files;
+		*tb = c.bytes < 0 || !c.bytes_done || *tf < 0 ? -1 : *tb + c.bytes;
 	}
-	*counting = !done && *tb >= 0;
+	*counting = !c.files_done && *tf >= 0;
+	if (*tb >= 0)
+		*tb *= prog.copies;
+	if (*tf >= 0)
+		*tf *= prog.copies;
 }
 
 static int progress_json(char *line, size_t n, uint64_t bytes, uint64_t files, double rate,
 			 double t, bool last)
 {
 	char tb[24] = "null", tf[24] = "null";
+	uint64_t w[WAY_COUNT];
 	int64_t b, f;
 	bool counting;
 
 	progress_totals(&b, &f, &counting);
-	if (b >= 0 && !counting) {
+	if (b >= 0 && !counting)
 		snprintf(tb, sizeof(tb), "%lld", (long long)b);
+	if (f >= 0 && !counting)
 		snprintf(tf, sizeof(tf), "%lld", (long long)f);
-	}
+	stats_progress_ways(w);
 	return snprintf(line, n,
 			"{\"bytes\":%llu,\"files\":%llu,\"total_bytes\":%s,\"total_files\":%s,"
-			"\"counting\":%s,\"bytes_per_second\":%.0f,\"elapsed\":%.3f,\"done\":%s}\n",
+			"\"counting\":%s,\"bytes_by_way\":{\"cloned\":%llu,\"kernel\":%llu,"
+			"\"user\":%llu},\"bytes_per_second\":%.0f,\"elapsed\":%.3f,\"done\":%s}\n",
 			(unsigned long long)bytes, (unsigned long long)files, tb, tf,
-			counting ? "true" : "false", rate, t, last ? "true" : "false");
+			counting ? "true" : "false", (unsigned long long)w[WAY_CLONED],
+			(unsigned long long)w[WAY_KERNEL], (unsigned long long)w[WAY_USER], rate, t,
+			last ? "true" : "false");
+}
+
+/* The rate, then how the bytes went, where more than one way did or the
+ * one is not the kernel's: "1.2 GiB/s (cloned 3.0 GiB)", so that a tree
+ * of clones does not look like a copy that has stalled. */
+static void progress_speed(char *buf, size_t n, double rate)
+{
+	static const char *const word[WAY_COUNT] = { "cloned", "kernel", "user" };
+	uint64_t w[WAY_COUNT];
+	char size[32];
+	size_t len;
+	int ways = 0;
+
+	stats_progress_ways(w);
+	progress_size(buf, n, rate);
+	len = strlen(buf);
+	snprintf(buf + len, n - len, "/s");
+	for (int i = 0; i < WAY_COUNT; i++)
+		ways += w[i] > 0;
+	if (ways == 0 || (ways == 1 && w[WAY_KERNEL] > 0))
+		return;
+	for (int i = 0, said = 0; i < WAY_COUNT; i++) {
+		if (!w[i])
+			continue;
+		progress_size(size, sizeof(size), (double)w[i]);
+		len = strlen(buf);
+		said++;
+		snprintf(buf + len, n - len, "%s%s %s%s", said > 1 ? ", " : " (", word[i], size,
+			 said == ways ? ")" : "");
+	}
+}
+
+/* ", M:SS left" at this rate, for what is left of a total. */
+static void progress_eta(char *eta, size_t n, double left, double rate, bool last)
+{
+	if (rate > 0 && !last && left > 0) {
+		long s = (long)(left / rate);
+		snprintf(eta, n, ", %ld:%02ld left", s / 60, s % 60);
+	}
 }
 
 static int progress_line(char *line, size_t n, bool last)
 {
 	uint64_t files, bytes;
 	double t = progress_elapsed(), rate;
-	char done[32], total[32], speed[32], eta[32] = "";
+	char done[32], total[32], speed[128], eta[32] = "";
+	const char *end = last ? "\n" : "";
 	int64_t tb, tf;
 	bool counting;
 
@@ -101,26 +157,30 @@ static int progress_line(char *line, size_t n, bool last)
 	if (prog.mode == PROGRESS_JSON)
 		return progress_json(line, n, bytes, files, rate, t, last);
 	progress_size(done, sizeof(done), (double)bytes);
-	progress_size(speed, sizeof(speed), rate);
+	progress_speed(speed, sizeof(speed), rate);
 	progress_totals(&tb, &tf, &counting);
-	if (tb < 0)
-		return snprintf(line, n, "\r%s: %s, %llu files, %s/s (total not counted)\033[K%s",
-				util_program, done, (unsigned long long)files, speed,
-				last ? "\n" : "");
-	progress_size(total, sizeof(total), (double)tb);
+	if (tf < 0)
+		return snprintf(line, n, "\r%s: %s, %llu files, %s (total not counted)\033[K%s",
+				util_program, done, (unsigned long long)files, speed, end);
 	if (counting)
-		return snprintf(line, n, "\r%s: %s, %llu files, %s/s (counting the total: %s "
-				"in %lld files so far)\033[K%s",
-				util_program, done, (unsigned long long)files, speed, total,
-				(long long)tf, last ? "\n" : "");
-	if (rate > 0 && !last && (uint64_t)tb > bytes) {
-		long s = (long)(((double)tb - (double)bytes) / rate);
-		snprintf(eta, sizeof(eta), ", %ld:%02ld left", s / 60, s % 60);
+		return snprintf(line, n, "\r%s: %s, %llu files, %s (counting the total: %lld "
+				"files so far)\033[K%s",
+				util_program, done, (unsigned long long)files, speed, (long long)tf, end);
+	if (tb < 0) {
+		/* Small files: the files' share is the measure, and the time left. */
+		progress_eta(eta, sizeof(eta), (double)tf - (double)files,
+			     t > 0 ? (double)files / t : 0, last);
+		return snprintf(line, n, "\r%s: %s, %llu of %lld files (%d%%), %s%s\033[K%s",
+				util_program, done, (unsigned long long)files, (long long)tf,
+				tf ? (int)(100.0 * (double)files / (double)tf) : 100, speed, eta,
+				end);
 	}
-	return snprintf(line, n, "\r%s: %s of %s (%d%%), %llu of %lld files, %s/s%s\033[K%s",
+	progress_size(total, sizeof(total), (double)tb);
+	progress_eta(eta, sizeof(eta), (double)tb - (double)bytes, rate, last);
+	return snprintf(line, n, "\r%s: %s of %s (%d%%), %llu of %lld files, %s%s\033[K%s",
 			util_program, done, total,
 			tb ? (int)(100.0 * (double)bytes / (double)tb) : 100,
-			(unsigned long long)files, (long long)tf, speed, eta, last ? "\n" : "");
+			(unsigned long long)files, (long long)tf, speed, eta, end);
 }
 
 static void progress_draw(bool last)

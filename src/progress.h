@@ -22,6 +22,10 @@ struct progress_trees {
 void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_files,
 		    struct progress_trees *trees);
 
+/* Each source goes to n destinations (--also): the totals are n times
+ * the sources'. Before progress_start. */
+void progress_copies(unsigned n);
+
 /* The last line, and the thread's counts added to this thread's. */
 void progress_stop(void);
 

@@ -255,10 +255,11 @@ void report_file(const char *src, const char *dst)
 			put(&b, "\"%s\"", s->method);
 		else
 			put(&b, "null");
-		put(&b, ",\"bytes_copied\":%llu,\"bytes_user_kernel\":%llu,"
+		put(&b, ",\"bytes_copied\":%llu,\"bytes_read\":%llu,\"bytes_user_kernel\":%llu,"
 			"\"bytes_memcpy\":%llu,\"syscalls_total\":%llu,\"syscalls\":",
-		    (unsigned long long)s->bytes_copied, (unsigned long long)s->bytes_user,
-		    (unsigned long long)s->bytes_memcpy, (unsigned long long)stats_syscalls(s));
+		    (unsigned long long)s->bytes_copied, (unsigned long long)s->bytes_read,
+		    (unsigned long long)s->bytes_user, (unsigned long long)s->bytes_memcpy,
+		    (unsigned long long)stats_syscalls(s));
 		put_calls_json(&b, s);
 		put(&b, "}");
 		util_put(UTIL_FILES, b.p, b.len);
@@ -300,7 +301,8 @@ static void report_stats_json(struct buf *b, int fd, const struct stats *s,
 	for (int i = 0; i < WAY_COUNT; i++)
 		put(b, "%s\"%s\":%llu", i ? "," : "", stats_way_name(i),
 		    (unsigned long long)s->bytes_way[i]);
-	put(b, "},\"bytes_verified\":%llu", (unsigned long long)s->bytes_verified);
+	put(b, "},\"bytes_verified\":%llu,\"bytes_read\":%llu", (unsigned long long)s->bytes_verified,
+	    (unsigned long long)s->bytes_read);
 	put(b, ",\"io_uring_sqes\":{");
 	for (int i = 0; i < SU_COUNT; i++) {
 		if (!s->uring_ops[i])
@@ -334,6 +336,8 @@ static void report_stats_text(struct buf *b, const struct stats *s, const struct
 	    (unsigned long long)s->bytes_way[WAY_KERNEL],
 	    (unsigned long long)s->bytes_way[WAY_USER]);
 	put(b, "  bytes verified:        %llu\n", (unsigned long long)s->bytes_verified);
+	put(b, "  bytes read:            %llu (from the sources)\n",
+	    (unsigned long long)s->bytes_read);
 	put(b, "  system calls:          %llu\n", (unsigned long long)calls);
 	for (int i = 0; i < SC_COUNT; i++)
 		if (s->calls[i])

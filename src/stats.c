@@ -6,7 +6,9 @@
 
 /* The run's progress so far, added to by every thread as it goes: what
  * the SIGUSR1 line reads (a signal handler may not wait for the workers). */
-static _Atomic uint64_t progress_files, progress_bytes;
+static _Atomic uint64_t progress_files, progress_bytes, progress_ways[WAY_COUNT];
+/* The way of the method copying now (exec_run), or -1: by the bytes. */
+static _Thread_local int way_now = -1;
 
 void stats_progress(uint64_t *files, uint64_t *bytes)
 {
@@ -14,9 +16,37 @@ void stats_progress(uint64_t *files, uint64_t *bytes)
 	*bytes = atomic_load_explicit(&progress_bytes, memory_order_relaxed);
 }
 
+void stats_progress_ways(uint64_t ways[WAY_COUNT])
+{
+	for (int i = 0; i < WAY_COUNT; i++)
+		ways[i] = atomic_load_explicit(&progress_ways[i], memory_order_relaxed);
+}
+
+void stats_way_now(int way)
+{
+	way_now = way;
+}
+
 _Thread_local struct stats stats_total;
 static _Thread_local struct stats file_stats;
 static _Thread_local int in_file;
+static _Thread_local struct stats *file_other;	/* stats_file_into */
+
+/* Where a counted call or byte of the current file goes, if anywhere. */
+static struct stats *stats_cur(void)
+{
+	return file_other ? file_other : in_file ? &file_stats : NULL;
+}
+
+struct stats *stats_file_here(void)
+{
+	return in_file ? &file_stats : NULL;
+}
+
+void stats_file_into(struct stats *file)
+{
+	file_other = file;
+}
 
 static const char *const call_names[SC_COUNT] = {
 #define STATS_NAME(n) #n,
@@ -42,56 +72,81 @@ const char *stats_uring_op_name(enum stats_uring_op op)
 
 void stats_call(enum stats_call c, long ret)
 {
+	struct stats *f = stats_cur();
+
 	stats_total.calls[c]++;
 	if (ret < 0)
 		stats_total.errors[c]++;
-	if (in_file) {
-		file_stats.calls[c]++;
+	if (f) {
+		f->calls[c]++;
 		if (ret < 0)
-			file_stats.errors[c]++;
+			f->errors[c]++;
 	}
 }
 
 void stats_uring_op(enum stats_uring_op op, unsigned n)
 {
+	struct stats *f = stats_cur();
+
 	stats_total.uring_ops[op] += n;
-	if (in_file)
-		file_stats.uring_ops[op] += n;
+	if (f)
+		f->uring_ops[op] += n;
 }
 
 void stats_bytes(uint64_t copied, uint64_t user, uint64_t memcpy_bytes)
 {
-	if (copied)
+	struct stats *f = stats_cur();
+
+	if (copied) {
+		int w = way_now >= 0 ? way_now : user || memcpy_bytes ? WAY_USER : WAY_KERNEL;
+
 		atomic_fetch_add_explicit(&progress_bytes, copied, memory_order_relaxed);
+		atomic_fetch_add_explicit(&progress_ways[w], copied, memory_order_relaxed);
+	}
 	stats_total.bytes_copied += copied;
 	stats_total.bytes_user += user;
 	stats_total.bytes_memcpy += memcpy_bytes;
-	if (in_file) {
-		file_stats.bytes_copied += copied;
-		file_stats.bytes_user += user;
-		file_stats.bytes_memcpy += memcpy_bytes;
+	if (f) {
+		f->bytes_copied += copied;
+		f->bytes_user += user;
+		f->bytes_memcpy += memcpy_bytes;
 	}
 }
 
 void stats_model_kernel_copies(uint64_t bytes)
 {
+	struct stats *f = stats_cur();
+
 	stats_total.model_kernel_copy_bytes += bytes;
-	if (in_file)
-		file_stats.model_kernel_copy_bytes += bytes;
+	if (f)
+		f->model_kernel_copy_bytes += bytes;
 }
 
 void stats_way(enum stats_way w, uint64_t bytes)
 {
+	struct stats *f = stats_cur();
+
 	stats_total.bytes_way[w] += bytes;
-	if (in_file)
-		file_stats.bytes_way[w] += bytes;
+	if (f)
+		f->bytes_way[w] += bytes;
 }
 
 void stats_verified(uint64_t bytes)
 {
+	struct stats *f = stats_cur();
+
 	stats_total.bytes_verified += bytes;
-	if (in_file)
-		file_stats.bytes_verified += bytes;
+	if (f)
+		f->bytes_verified += bytes;
+}
+
+void stats_read(uint64_t bytes)
+{
+	struct stats *f = stats_cur();
+
+	stats_total.bytes_read += bytes;
+	if (f)
+		f->bytes_read += bytes;
 }
 
 const char *stats_way_name(enum stats_way w)
@@ -109,7 +164,10 @@ void stats_file_begin(void)
 
 void stats_file_method(const char *name)
 {
-	file_stats.method = name;
+	struct stats *f = stats_cur();
+
+	if (f)
+		f->method = name;
 }
 
 const struct stats *stats_file(void)
@@ -146,6 +204,7 @@ void stats_add(struct stats *to, const struct stats *from)
 	for (int i = 0; i < WAY_COUNT; i++)
 		to->bytes_way[i] += from->bytes_way[i];
 	to->bytes_verified += from->bytes_verified;
+	to->bytes_read += from->bytes_read;
 	to->files += from->files;
 	to->model_kernel_copy_bytes += from->model_kernel_copy_bytes;
 }

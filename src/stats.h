@@ -9,7 +9,7 @@
 #define STATS_CALLS(X) \
 	X(openat) X(newfstatat) X(statx) X(statfs) X(fstatfs) X(close) X(read) X(write) \
 	X(pread64) X(pwrite64) X(lseek) X(copy_file_range) X(sendfile) \
-	X(splice) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) X(fallocate) \
+	X(splice) X(tee) X(mmap) X(munmap) X(madvise) X(ioctl) X(ftruncate) X(fallocate) \
 	X(fcntl) X(pipe2) X(getdents64) X(mkdirat) X(mknodat) X(symlinkat) \
 	X(readlinkat) X(linkat) X(unlinkat) X(renameat) X(renameat2) X(fsync) X(fadvise64) X(fchmod) \
 	X(fchmodat) X(fchown) X(fchownat) X(utimensat) X(flistxattr) \
@@ -48,6 +48,7 @@ struct stats {
 	uint64_t files;
 	uint64_t bytes_way[WAY_COUNT];	/* bytes_copied, by how they moved */
 	uint64_t bytes_verified;	/* --verify: copies read back and compared */
+	uint64_t bytes_read;	/* data taken from the sources (once for all --also) */
 	const char *method;	/* the method that copied the file (per file) */
 	/* Modelled per method: kernel CPU copies of the data, in bytes. */
 	uint64_t model_kernel_copy_bytes;
@@ -66,16 +67,29 @@ void stats_model_kernel_copies(uint64_t bytes);
 /* Files done and bytes copied so far, all threads together; safe in a
  * signal handler. */
 void stats_progress(uint64_t *files, uint64_t *bytes);
+/* The bytes copied so far by way, all threads together (the progress
+ * line's: counted as they are copied). */
+void stats_progress_ways(uint64_t ways[WAY_COUNT]);
+/* The way of the method about to copy (its bytes count so as they come),
+ * or -1 when done: then a copy through user space is told by its bytes. */
+void stats_way_now(int way);
 /* A data file's bytes, copied by a method of this way. */
 void stats_way(enum stats_way w, uint64_t bytes);
 /* --verify: bytes of a copy read back from storage and compared. */
 void stats_verified(uint64_t bytes);
+/* Bytes of data taken from a source (a clone takes none). */
+void stats_read(uint64_t bytes);
 const char *stats_way_name(enum stats_way w);
 
 void stats_file_begin(void);
 void stats_file_method(const char *name);
 const struct stats *stats_file(void);
 void stats_file_end(void);
+/* --also: the file this thread is counting (NULL: none), and counting into
+ * another thread's file for a while (NULL: back to this thread's own).
+ * The other thread is waiting meanwhile: one thread counts at a time. */
+struct stats *stats_file_here(void);
+void stats_file_into(struct stats *file);
 
 const char *stats_call_name(enum stats_call c);
 const char *stats_uring_op_name(enum stats_uring_op op);

@@ -119,6 +119,11 @@ static inline ssize_t sys_splice(int in, off_t *oin, int out, off_t *oout,
 	return sys_ret(SC_splice, splice(in, oin, out, oout, n, flags));
 }
 
+static inline ssize_t sys_tee(int in, int out, size_t n, unsigned flags)
+{
+	return sys_ret(SC_tee, tee(in, out, n, flags));
+}
+
 /* mmap reports failure as MAP_FAILED; keep that, count the call. */
 static inline void *sys_mmap(void *addr, size_t len, int prot, int flags, int fd,
 			     off_t off)

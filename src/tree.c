@@ -11,6 +11,7 @@
  * error and its remaining entries are left: a directory swapped for a
  * symlink meanwhile is never followed. */
 #include "tree.h"
+#include "also.h"
 #include "batch.h"
 #include "create.h"
 #include "dryrun.h"
@@ -60,6 +61,8 @@ struct tree {
 	struct batch_item bv[BATCH_MAX];	/* a batch being gathered (batch.h) */
 	char *bnames;			/* its paths, one after the other */
 	size_t bcap;
+	unsigned *pos;			/* --also: the entry's index at each level */
+	size_t pos_cap;
 	int ret;			/* the operand's result */
 };
 
@@ -441,6 +444,22 @@ static void tree_batch(struct tree *t, struct tree_frame *f)
 		engine_note_end();
 }
 
+/* --also: the runs go through their trees in step, entry by entry. */
+static void tree_in_step(struct tree *t)
+{
+	if (!also_active())
+		return;
+	if (t->n > t->pos_cap) {
+		t->pos_cap = t->n * 2;
+		t->pos = realloc(t->pos, t->pos_cap * sizeof(*t->pos));
+		if (!t->pos)
+			util_nomem();
+	}
+	for (size_t i = 0; i < t->n; i++)
+		t->pos[i] = (unsigned)t->v[i]->next - 1;
+	also_entry(t->pos, t->n);
+}
+
 /* Copy the top frame's next entry; cp_copy may ask to descend into it. */
 static void tree_step(struct tree *t, struct tree_frame *f)
 {
@@ -455,6 +474,7 @@ static void tree_step(struct tree *t, struct tree_frame *f)
 			     .plain = f->d.plain };
 	int err;
 
+	tree_in_step(t);
 	if (tree_hands_over(t, f, f->list.types[k]) && engine_submit(t->ctx, &s, &d) == 0)
 		goto out_cut;
 	/* A FIFO or a device read as data may wait in its open for as long
@@ -505,6 +525,7 @@ static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_
 	}
 	free(t->wb);
 	free(t->bnames);
+	free(t->pos);
 	free(t->v);
 	free(t->src.s);
 	free(t->dst.s);

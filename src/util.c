@@ -38,13 +38,26 @@ static void util_cap_put(int stream, const char *s, size_t n)
 	c->len += n + 5;
 }
 
+/* Standard output carries a copy's data: what zcp says goes to stderr. */
+static bool util_out_is_data;
+
+void util_stdout_is_data(void)
+{
+	util_out_is_data = true;
+}
+
+bool util_stdout_data(void)
+{
+	return util_out_is_data;
+}
+
 void util_put(int stream, const char *s, size_t n)
 {
 	if (util_cap)
 		util_cap_put(stream, s, n);
 	else if (stream == UTIL_FILES)
 		util_files_sink(s, n);
-	else if (stream == UTIL_ERR) {
+	else if (stream == UTIL_ERR || util_out_is_data) {
 		/* An error comes after what was said before it. */
 		fflush(stdout);
 		fwrite(s, 1, n, stderr);
@@ -497,4 +510,23 @@ int util_rename_noreplace(int dirfd, const char *from, const char *to)
 	if (err != -ENOENT)
 		return err ? err : -EEXIST;
 	return sys_renameat(dirfd, from, dirfd, to);
+}
+
+/* "a/b/c" -> "a/b" and "c"; "a/b/" -> "a" and "b/" (a trailing slash
+ * stays with its name, which must then be a directory). NULL for a name
+ * with no directory part, or none to hold. */
+char *util_split_parent(const char *path, const char **base)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	while (len > 0 && path[len - 1] != '/')
+		len--;
+	if (len == 0 || path[len] == 0)
+		return NULL;
+	*base = path + len;
+	while (len > 1 && path[len - 1] == '/')
+		len--;
+	return strndup(path, len);
 }

@@ -14,6 +14,12 @@ extern const char *util_program;
 /* Output streams: standard output, standard error, and --stats=json's
  * list of files. */
 enum { UTIL_OUT = 1, UTIL_ERR = 2, UTIL_FILES = 3 };
+
+/* DEST (or an --also DEST) is standard output: UTIL_OUT's lines (-v, the
+ * per-file --stats lines, --explain) go to stderr, never into the data.
+ * Set before the copy starts. */
+void util_stdout_is_data(void);
+bool util_stdout_data(void);
 void util_out(int stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void util_vout(int stream, const char *fmt, va_list ap);
 void util_put(int stream, const char *s, size_t n);
@@ -92,6 +98,10 @@ static inline bool util_is_file(const struct stat *st, dev_t dev, ino_t ino)
 
 /* path, which ends in name, with name replaced by other (a name from the
  * same directory fd): what to print for other. malloc'd. */
+/* "a/b/c" -> "a/b" and "c"; "a/b/" -> "a" and "b/" (a trailing slash
+ * stays with its name, which must then be a directory). NULL for a name
+ * with no directory part, or none to hold; else malloc'd. */
+char *util_split_parent(const char *path, const char **base);
 char *util_path_beside(const char *path, const char *name, const char *other);
 
 /* Rename from to to in one directory, never over something there

@@ -2,8 +2,6 @@
 #include "method.h"
 #include "sys.h"
 
-#include <string.h>
-
 #define RW_FLOOR (128 * 1024)
 #define RW_CEILING (8 * 1024 * 1024)
 
@@ -47,62 +45,6 @@ static const char *rw_applies(const struct copy_job *job)
 	return NULL;
 }
 
-static int rw_write_all(struct copy_job *job, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = job->dst.off >= 0 ? sys_pwrite(job->dst.fd, p, n, job->dst.off)
-					      : sys_write(job->dst.fd, p, n);
-		if (w == -EINTR)
-			continue;
-		if (w == -EAGAIN && (w = method_wait(job->dst.fd, POLLOUT)) == 0)
-			continue;
-		if (w < 0 || w == 0) {
-			job->err_side = JOB_ERR_WRITE;
-			return w < 0 ? (int)w : -EIO;
-		}
-		stats_bytes((uint64_t)w, (uint64_t)w, 0);
-		job->written += (uint64_t)w;
-		if (job->dst.off >= 0)
-			job->dst.off += w;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-static bool rw_zero(const char *p, size_t n)
-{
-	return n > 0 && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0;
-}
-
-/* With --sparse=always, blocks of zeros become holes: skip writing them. */
-static int rw_write_sparse(struct copy_job *job, const char *p, size_t n)
-{
-	size_t blk = job->dst.st.st_blksize > 0 ? (size_t)job->dst.st.st_blksize : 4096;
-
-	while (n > 0) {
-		size_t run = 0;
-		bool zero = rw_zero(p, n < blk ? n : blk);
-
-		while (run < n) {
-			size_t b = n - run < blk ? n - run : blk;
-			if (rw_zero(p + run, b) != zero)
-				break;
-			run += b;
-		}
-		if (zero) {
-			job->dst.off += (off_t)run;
-		} else {
-			int err = rw_write_all(job, p, run);
-			if (err)
-				return err;
-		}
-		p += run;
-		n -= run;
-	}
-	return 0;
-}
-
 static int rw_copy(struct copy_job *job, int64_t len)
 {
 	bool sparse = job->sparse == SPARSE_ALWAYS && job->may_punch && job->dst.off >= 0;
@@ -129,8 +71,7 @@ static int rw_copy(struct copy_job *job, int64_t len)
 		job->moved += (uint64_t)n;
 		if (job->src.off >= 0)
 			job->src.off += n;
-		err = sparse ? rw_write_sparse(job, rw_buf, (size_t)n)
-			     : rw_write_all(job, rw_buf, (size_t)n);
+		err = method_write(job, rw_buf, (size_t)n, sparse);
 		if (err)
 			return err;
 		if (len > 0)

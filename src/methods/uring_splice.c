@@ -22,18 +22,11 @@
 #define US_SLOTS 4		/* chains in flight when both ends seek */
 #define US_CHAIN 8		/* SQEs per chain at most (plus a leftover drain) */
 #define US_PIPE_SIZE (1 << 20)
-#define US_PIPE_DEFAULT 65536	/* what a pipe holds when F_SETPIPE_SZ is refused */
-
-struct us_pipe {
-	int r, w;
-	unsigned size;
-	bool made;
-};
 
 /* Each worker has its own ring and pipes (first use sets them up). */
 static _Thread_local struct uring us_ring = { .fd = -1 };
 static _Thread_local int us_state;	/* 0: not set up yet, 1: ready, -errno: not to be had this run */
-static _Thread_local struct us_pipe us_pipes[US_SLOTS];
+static _Thread_local struct method_pipe us_pipes[US_SLOTS];
 
 enum us_kind { US_FILL, US_DRAIN, US_DIRECT };
 
@@ -44,7 +37,7 @@ struct us_op {
 };
 
 struct us_slot {
-	struct us_pipe *p;	/* NULL: splice straight from source to destination */
+	struct method_pipe *p;	/* NULL: splice straight from source to destination */
 	/* Positions relative to the start of the copy: [wr, rd) is in the pipe. */
 	uint64_t rd, wr, end;
 	struct us_op op[US_CHAIN + 1];
@@ -124,32 +117,6 @@ static int us_ring_get(void)
 	}
 	us_state = 1;
 	return 0;
-}
-
-static int us_pipe_get(struct us_pipe *p)
-{
-	int fds[2], n, err;
-
-	if (p->made)
-		return 0;
-	err = sys_pipe2(fds, 0);
-	if (err)
-		return err;
-	/* Bigger pipes mean fewer splices; refused (a limit) is no harm. */
-	n = sys_fcntl(fds[1], F_SETPIPE_SZ, US_PIPE_SIZE);
-	*p = (struct us_pipe){ .r = fds[0], .w = fds[1], .made = true,
-			       .size = n > 0 ? (unsigned)n : US_PIPE_DEFAULT };
-	return 0;
-}
-
-/* A pipe that may hold data of a failed copy is not used again. */
-static void us_pipe_drop(struct us_pipe *p)
-{
-	if (!p->made)
-		return;
-	sys_close(p->r);
-	sys_close(p->w);
-	p->made = false;
 }
 
 static bool us_has_work(const struct us_copy *c, const struct us_slot *s)
@@ -399,7 +366,7 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 		 * cuts the chain short. */
 		n = sys_fcntl(job->src.kind == KIND_FIFO ? job->src.fd : job->dst.fd,
 			      F_GETPIPE_SZ, 0);
-		c.chunk = n > 0 ? (unsigned)n : US_PIPE_DEFAULT;
+		c.chunk = n > 0 ? (unsigned)n : METHOD_PIPE_DEFAULT;
 	} else if (us_off(&job->src) >= 0 && us_off(&job->dst) >= 0 && len > 0) {
 		/* Both ends seek: chains on disjoint ranges may run at once. */
 		c.nslots = US_SLOTS;
@@ -408,7 +375,7 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 	if (!direct) {
 		/* The first pipe says how much a splice may ask; the other
 		 * slots get a pipe only if the file is long enough for them. */
-		err = us_pipe_get(&us_pipes[0]);
+		err = method_pipe_get(&us_pipes[0], US_PIPE_SIZE);
 		if (err)
 			return err;
 		c.chunk = us_pipes[0].size;
@@ -421,7 +388,7 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 		us_next_range(&c, s);
 		if (direct || !us_has_work(&c, s))
 			continue;
-		err = us_pipe_get(&us_pipes[i]);
+		err = method_pipe_get(&us_pipes[i], US_PIPE_SIZE);
 		if (err)
 			return err;
 		s->p = &us_pipes[i];
@@ -437,7 +404,7 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 	if (err) {
 		for (unsigned i = 0; i < c.nslots; i++)
 			if (c.slot[i].p && c.slot[i].wr != c.slot[i].rd)
-				us_pipe_drop(c.slot[i].p);
+				method_pipe_drop(c.slot[i].p);
 		return err;
 	}
 	done = c.nslots == 1 ? c.slot[0].wr : c.limit;

@@ -1,0 +1,28 @@
+/* also.h: --also DEST: the copy made to several destinations, each as if
+ * zcp had run once for it, each source file read once for all. */
+#ifndef ZCP_ALSO_H
+#define ZCP_ALSO_H
+
+#include "exec.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Run fn(k, arg) for k = 0..n-1, each on a thread of its own, one at a
+ * time in walk order (also.c); wait for all. The exit statuses or'ed,
+ * each run's counts added to this thread's. -errno: no thread could be
+ * had (nothing was run). */
+int also_runs(unsigned n, int (*fn)(unsigned k, void *arg), void *arg, int *status);
+
+/* Is this thread one of the runs? */
+bool also_active(void);
+/* A run is at its next operand, or at entry idx[n-1] of the directory
+ * idx[0..n-2] lead to in its current operand's tree: it waits there
+ * for the runs behind it. (Nothing outside a run.) */
+void also_operand(void);
+void also_entry(const unsigned *idx, size_t n);
+/* exec_run for a run: the data is copied with the other runs' of the
+ * same source at the same place, the source read once. */
+int also_data(struct copy_job *job, struct plan *plan, int *used);
+
+#endif

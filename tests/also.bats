@@ -1,0 +1,266 @@
+#!/usr/bin/env bats
+# --also DEST (issue 10): each destination gets what a cp run for it alone
+# would give (cp is the oracle: once per destination), and each source file
+# is read once for all of them (counted, and checked with strace).
+
+load helpers
+load oracle
+
+setup() {
+	zcp_setup
+	head -c 300000 /dev/urandom >"$T/seed"
+}
+teardown() { zcp_teardown; }
+
+# A source tree and three destinations that are not alike: d1 absent, d2 a
+# directory with older and newer files in the way and a file where a
+# directory goes, d3 a regular file (a directory cannot go over it).
+fixture() {
+	mkdir -p s/a/b s/c
+	cp "$T/seed" s/a/big
+	echo one >s/a/b/f1
+	echo two >s/c/f2
+	printf 'x%.0s' $(seq 1 5000) >s/c/f3
+	ln s/a/b/f1 s/c/hard
+	ln -s ../a/big s/c/sym
+	mkfifo s/fifo
+	truncate -s 3M s/holes
+	echo mid | dd of=s/holes bs=1 seek=1M conv=notrunc status=none
+	touch -d '2020-01-02 03:04:05' s/a/b/f1 s/c/f2 s/a s
+	mkdir -p d2/s/a d2/s/c
+	echo old >d2/s/a/big
+	touch -d '2019-01-01' d2/s/a/big
+	echo newer >d2/s/c/f2
+	touch -d '2030-01-01' d2/s/c/f2
+	echo file >d2/s/a/b
+	touch -d '2021-05-05' d2/s/a/b d2/s/a d2/s/c d2/s d2
+	echo plain >d3
+	touch -d '2021-05-05' d3
+}
+
+# also_same ARG...: `zcp ARG... d1 --also=d2 --also=d3` against cp ARG...
+# run once for each of d1, d2, d3: the same trees, the same messages (each
+# destination's in its order; the runs' interleaved, so compared sorted),
+# and the exit status of the worst.
+also_same() {
+	local crc=0 zrc=0 rc bad=0 d
+	for side in c z; do
+		rm -rf "${T:?}/$side"; mkdir "$T/$side"
+		(cd "$T/$side" && fixture) || { echo "fixture failed"; return 1; }
+	done
+	: >"$T/c.out"
+	: >"$T/c.err"
+	for d in d1 d2 d3; do
+		rc=0
+		(cd "$T/c" && exec cp "$@" "$d") >>"$T/c.out" 2>>"$T/c.err" || rc=$?
+		[ "$rc" -gt "$crc" ] && crc=$rc
+	done
+	(cd "$T/z" && exec "$ZCP" "$@" d1 --also=d2 --also=d3) >"$T/z.out" 2>"$T/z.raw" || zrc=$?
+	sed -e "s/^zcp: /cp: /" "$T/z.raw" >"$T/z.err"
+	CRC=$crc
+	[ "$crc" = "$zrc" ] || { echo "exit status: cp $crc, zcp $zrc"; bad=1; }
+	diff -u --label cp.out --label zcp.out <(sort "$T/c.out") <(sort "$T/z.out") || bad=1
+	diff -u --label cp.err --label zcp.err <(sort "$T/c.err") <(sort "$T/z.err") || bad=1
+	diff -u --label cp.tree --label zcp.tree <(snap "$T/c") <(snap "$T/z") || bad=1
+	return $bad
+}
+
+@test "--also: each destination as a cp run of its own (-r, -a, -n, -u, -b, --parents, -l, -v)" {
+	also_same -r s
+	[ "$CRC" = 1 ]
+	grep -q "cannot overwrite non-directory" "$T/c.err"
+	also_same -a s
+	also_same -av s
+	also_same -rn s
+	also_same -au s
+	also_same -ab s
+	also_same -rf --remove-destination s
+	also_same -a --parents s/a s/c
+	also_same -rl s
+	also_same -rv --copy-contents s/a s/c
+}
+
+@test "--also: each source file is read once: bytes read once, copied three times, the calls strace counts" {
+	need_plain_build
+	mkrand big $((5 << 20))
+	mkdir t1 t2 t3
+	strace -f -c -o trace.txt "$ZCP" --stats=json big t1 --also=t2 --also t3 >s.json
+	for d in t1 t2 t3; do cmp big $d/big; done
+	[ "$(jq .measured.bytes_read s.json)" -eq $((5 << 20)) ]
+	[ "$(jq .measured.bytes_copied s.json)" -eq $((15 << 20)) ]
+	[ "$(jq .measured.bytes_user_kernel s.json)" -eq 0 ]
+	[ "$(jq .measured.syscalls.tee s.json)" -gt 0 ]
+	[ "$(jq -r '[.files[].method] | unique | join(",")' s.json)" = tee ]
+	strace_agrees trace.txt s.json
+	# The source's own splices: 5 MiB in 1 MiB pipes, no more.
+	strace -f -e trace=splice -o sp.txt "$ZCP" -f big t1 --also=t2 --also=t3
+	[ "$(grep -c 'splice(3,' sp.txt)" -le 6 ]
+}
+
+@test "--also: a tree, -a, the strace agreement with the runs' threads" {
+	need_plain_build
+	mk_tree200 src
+	strace -f -c -o trace.txt "$ZCP" -a --stats=json src t1 --also=t2 >s.json
+	diff -r src t1
+	diff -r src t2
+	strace_agrees trace.txt s.json
+	[ "$(jq .measured.files s.json)" -eq 400 ]
+	[ "$(jq .measured.bytes_copied s.json)" -eq "$((2 * $(jq .measured.bytes_read s.json)))" ]
+}
+
+@test "--also: standard input read once to three files; standard output one of the destinations" {
+	mkrand big 3000000
+	cat big | "$ZCP" - o1 --also=o2 --also=o3
+	cmp big o1 && cmp big o2 && cmp big o3
+	"$ZCP" -v --stats big - --also=o4 >out 2>err
+	cmp big out
+	cmp big o4
+	grep -q "'big' -> 'o4'" err
+	grep -q "zcp stats (measured)" err
+	# Standard output open for appending takes no splice: it is written.
+	echo old >log
+	"$ZCP" --explain big - --also=o5 >>log 2>explain.txt
+	cmp <(echo old; cat big) log
+	cmp big o5
+	grep -q "tee: chosen: the source read once for 2 destinations" explain.txt
+}
+
+@test "--also: three tmpfs mounts, one full: it fails alone, its file removed; the others get the whole copy" {
+	mount_tmpfs "$T/m1" 64m
+	mount_tmpfs "$T/m2" 1m
+	mount_tmpfs "$T/m3" 64m
+	mkrand big $((4 << 20))
+	echo keep >"$T/m2/big"
+	run "$ZCP" big "$T/m1/big" --also="$T/m2/new" --also="$T/m3/big"
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: error writing '$T/m2/new': No space left on device" ]
+	cmp big "$T/m1/big"
+	cmp big "$T/m3/big"
+	[ ! -e "$T/m2/new" ]
+	[ "$(cat "$T/m2/big")" = keep ]
+	# A tree, -a: the full one's files that fit are there, the rest said.
+	mkdir -p src/d
+	for i in 1 2 3 4; do mkrand src/d/f$i 400000; done
+	run "$ZCP" -a src "$T/m1/t" --also="$T/m2/t" --also="$T/m3/t"
+	[ "$status" -eq 1 ]
+	diff -r src "$T/m1/t"
+	diff -r src "$T/m3/t"
+	grep -q "^zcp: error writing '$T/m2/t/d/f[1-4]': No space left on device$" <<<"$output"
+	for f in "$T"/m2/t/d/*; do cmp "$f" "src/d/${f##*/}"; done
+	# An existing file is emptied there (cp leaves what it could write):
+	# zcp says so and leaves it empty, never a partial copy.
+	run "$ZCP" big "$T/m1/big" --also="$T/m2/big"
+	[ "$status" -eq 1 ]
+	[ ! -s "$T/m2/big" ]
+	cmp big "$T/m1/big"
+}
+
+@test "--also: holes kept in every destination; --sparse=always and a /proc source go through one buffer" {
+	truncate -s 20M holey
+	echo a | dd of=holey bs=1 seek=10M conv=notrunc status=none
+	"$ZCP" --stats=json holey h1 --also=h2 >s.json
+	cmp holey h1 && cmp holey h2
+	[ "$(stat -c %b h1)" -lt 100 ] && [ "$(stat -c %b h2)" -lt 100 ]
+	[ "$(jq .measured.bytes_read s.json)" -lt $((1 << 20)) ]
+	head -c 1000000 /dev/zero >zeros
+	mkrand r 5000 && cat r >>zeros
+	"$ZCP" --sparse=always --explain zeros z1 --also=z2 >explain.txt
+	cmp zeros z1 && cmp zeros z2
+	[ "$(stat -c %b z1)" -lt 100 ]
+	grep -q "buffer: chosen: the source read once for 2 destinations into one buffer" explain.txt
+	"$ZCP" --explain /proc/self/maps p1 --also=p2 >explain.txt
+	cmp p1 p2
+	grep -q "buffer: chosen" explain.txt
+}
+
+@test "--also with --files-from: the list read once, every entry to every destination" {
+	mkdir -p src/x t1 t2
+	for i in 1 2 3 4 5 6 7 8 9; do echo "$i" >src/x/f$i; done
+	( cd src && find x -type f | sort ) | (cd src && "$ZCP" --parents --files-from=- -t "$T/t1" --also="$T/t2")
+	diff -r src t1
+	diff -r src t2
+}
+
+@test "--also: -i asks for each destination in turn, and each answer counts for its own" {
+	mkdir t1 t2
+	echo new >f
+	echo old1 >t1/f
+	echo old2 >t2/f
+	run bash -c "printf 'y\nn\n' | '$ZCP' -i f t1 --also=t2"
+	[ "$status" -eq 0 ]
+	[ "$output" = "zcp: overwrite 't1/f'? zcp: overwrite 't2/f'? " ]
+	[ "$(cat t1/f)" = new ]
+	[ "$(cat t2/f)" = old2 ]
+}
+
+@test "--also: a destination that cannot be used is cp's error for it alone; with -t too" {
+	mkdir t1 t3
+	echo a >a
+	echo b >b
+	run "$ZCP" a b t1 --also=nodir --also=t3
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: target 'nodir': No such file or directory" ]
+	cmp a t1/a && cmp b t3/b
+	run "$ZCP" -t t1 --also=t3/a a b
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: target directory 't3/a': Not a directory" ]
+	run "$ZCP" --also=t1 --bench a t3
+	[ "$status" -eq 1 ]
+	run "$ZCP" --also=t1 --method=rw a t3/x
+	[ "$status" -eq 1 ]
+	[ ! -e t3/x ]
+}
+
+@test "--also: a source that fails mid-copy fails every destination, none left half made; a destination that fails, itself alone" {
+	mkrand big $((4 << 20))
+	echo keep >k
+	# Each 1 MiB: a splice in, then one out to each of the three.
+	run strace -f -o /dev/null -e inject=splice:error=EIO:when=5 "$ZCP" big n1 --also=n2 --also=k
+	[ "$status" -eq 1 ]
+	[ "$(grep -c "^zcp: error reading 'big': Input/output error$" <<<"$output")" -eq 3 ]
+	grep -q "^zcp: 'k' was truncated before the error and is left empty$" <<<"$output"
+	[ ! -e n1 ] && [ ! -e n2 ]
+	[ ! -s k ]
+	run strace -f -o /dev/null -e inject=splice:error=EIO:when=3 "$ZCP" big n1 --also=n2 --also=n3
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: error writing 'n2': Input/output error" ]
+	cmp big n1 && cmp big n3
+	[ ! -e n2 ]
+}
+
+@test "--also: SIGTERM while the data flows removes every new destination" {
+	mkfifo fifo
+	( head -c 100000 /dev/urandom; sleep 30 ) >fifo 3>&- &
+	writer=$!
+	"$ZCP" - n1 --also=n2 --also=n3 <fifo >/dev/null 2>&1 3>&- &
+	z=$!
+	for _ in $(seq 1 100); do [ -s n3 ] && break; sleep 0.05; done
+	[ -s n1 ] && [ -s n2 ] && [ -s n3 ]
+	kill -TERM "$z"
+	st=0
+	wait "$z" || st=$?
+	kill "$writer" 2>/dev/null || true
+	[ "$st" -eq 143 ]
+	[ ! -e n1 ] && [ ! -e n2 ] && [ ! -e n3 ]
+}
+
+@test "--also: clones where the file system shares extents, the rest read once" {
+	need_root
+	need_fs btrfs
+	mount_image btrfs "$T/b" 1G
+	mkrand "$T/b/src" $((8 << 20))
+	mkdir -p "$T/other"
+	"$ZCP" --stats=json "$T/b/src" "$T/b/c1" --also="$T/b/c2" --also="$T/other/c3" >s.json
+	cmp "$T/b/src" "$T/b/c1" && cmp "$T/b/src" "$T/b/c2" && cmp "$T/b/src" "$T/other/c3"
+	filefrag -v "$T/b/c1" | grep -q shared
+	filefrag -v "$T/b/c2" | grep -q shared
+	[ "$(jq -r '[.files[].method] | join(",")' s.json)" = "clone,clone,copy_range" ] ||
+		[ "$(jq -r '[.files[].method] | join(",")' s.json)" = "clone,clone,sendfile" ]
+	[ "$(jq .measured.bytes_read s.json)" -eq $((8 << 20)) ]
+}
+
+@test "--also: --progress counts the bytes for every destination" {
+	mkrand big $((2 << 20))
+	"$ZCP" --progress=json big p1 --also=p2 2>prog.txt
+	tail -n 1 prog.txt | jq -e '.done and .bytes == 4194304 and .total_bytes == 4194304 and .files == 2'
+}
