@@ -58,6 +58,9 @@ struct also_run {
 	struct also_pos pos;
 	unsigned operand;	/* operands begun */
 	struct also_wait *w;	/* AL_WAITING, AL_RESUMING */
+	int src_fd;		/* a source not regular open at pos, or -1 */
+	dev_t src_dev;
+	ino_t src_ino;
 	struct also_run *group;	/* the run that copies the data it waits for */
 	int (*fn)(unsigned k, void *arg);
 	void *arg;
@@ -164,6 +167,8 @@ static void also_yield(struct also_run *me, enum also_state state)
 	struct also_run *next;
 
 	me->state = state;
+	if (state != AL_WAITING)
+		me->src_fd = -1;	/* closed by now, or soon: not to be shared */
 	next = also_pick();
 	if (next == me) {
 		me->state = AL_RUNNING;
@@ -198,6 +203,33 @@ void also_entry(const unsigned *idx, size_t n)
 		return;
 	also_pos_set(&r->pos, r->operand - 1, idx, n);
 	also_yield(r, AL_READY);
+}
+
+int also_source(const struct stat *sst)
+{
+	struct also_run *me = al_self;
+
+	if (!me || S_ISREG(sst->st_mode))
+		return -1;
+	for (unsigned k = 0; k < al.n; k++) {
+		struct also_run *r = &al.r[k];
+
+		if (r != me && r->src_fd >= 0 && r->src_dev == sst->st_dev &&
+		    r->src_ino == sst->st_ino && also_cmp(&r->pos, &me->pos) == 0)
+			return sys_fcntl(r->src_fd, F_DUPFD_CLOEXEC, 0);
+	}
+	return -1;
+}
+
+void also_source_opened(int fd, const struct stat *sst)
+{
+	struct also_run *me = al_self;
+
+	if (!me || S_ISREG(sst->st_mode))
+		return;
+	me->src_fd = fd;
+	me->src_dev = sst->st_dev;
+	me->src_ino = sst->st_ino;
 }
 
 /* x's turn, with the data of its group to copy: alone (exec_run, the
@@ -347,7 +379,8 @@ int also_runs(unsigned n, int (*fn)(unsigned k, void *arg), void *arg, int *stat
 		return -E2BIG;
 	al.n = n;
 	for (unsigned k = 0; k < n; k++)
-		al.r[k] = (struct also_run){ .k = k, .state = AL_READY, .fn = fn, .arg = arg };
+		al.r[k] = (struct also_run){ .k = k, .state = AL_READY, .src_fd = -1, .fn = fn,
+					     .arg = arg };
 	for (; started < n; started++)
 		if ((err = sync_thread(also_main, &al.r[started], SYNC_STACK)) != 0)
 			break;

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* Run fn(k, arg) for k = 0..n-1, each on a thread of its own, one at a
  * time in walk order (also.c); wait for all. The exit statuses or'ed,
@@ -21,6 +22,12 @@ bool also_active(void);
  * for the runs behind it. (Nothing outside a run.) */
 void also_operand(void);
 void also_entry(const unsigned *idx, size_t n);
+/* A source that is not a regular file (a FIFO, a device) is opened once
+ * for all the runs at one place: the others take a duplicate of the
+ * first one's descriptor (a FIFO's writer may be gone by their turn).
+ * The duplicate, or -1: open it, then tell also_source_opened. */
+int also_source(const struct stat *sst);
+void also_source_opened(int fd, const struct stat *sst);
 /* exec_run for a run: the data is copied with the other runs' of the
  * same source at the same place, the source read once. */
 int also_data(struct copy_job *job, struct plan *plan, int *used);

@@ -75,6 +75,8 @@ int create_open_src(const struct cp_path *src, struct stat *sst, bool follow)
 
 	if (!src->name)
 		return STDIN_FILENO;
+	if ((fd = also_source(sst)) >= 0)
+		return fd;
 	fd = sys_openat(src->dirfd, src->name,
 			O_RDONLY | O_NOCTTY | (follow ? 0 : O_NOFOLLOW) | (dev ? O_NONBLOCK : 0), 0);
 	if (fd < 0)
@@ -90,6 +92,7 @@ int create_open_src(const struct cp_path *src, struct stat *sst, bool follow)
 	if (dev && (err = sys_fcntl(fd, F_SETFL, O_RDONLY)) != 0)
 		goto out_close;
 	*sst = now;
+	also_source_opened(fd, sst);
 	return fd;
 out_close:
 	sys_close(fd);

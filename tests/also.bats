@@ -264,3 +264,20 @@ also_same() {
 	"$ZCP" --progress=json big p1 --also=p2 2>prog.txt
 	tail -n 1 prog.txt | jq -e '.done and .bytes == 4194304 and .total_bytes == 4194304 and .files == 2'
 }
+
+@test "--also: a FIFO source is opened once for all the destinations (its writer may be gone by the second's turn)" {
+	mkfifo ff
+	( echo hi >ff ) 3>&- &
+	# Every open slowed down: the writer is gone by the second one's.
+	run timeout 10 strace -f -o /dev/null -e inject=openat:delay_enter=200000 \
+		"$ZCP" ff f1 --also=f2 --also=f3
+	[ "$status" -eq 0 ]
+	[ "$(cat f1)" = hi ] && [ "$(cat f2)" = hi ] && [ "$(cat f3)" = hi ]
+	# In a tree, read as data (--copy-contents), each destination its own run.
+	mkdir -p t/d
+	mkfifo t/d/p
+	( printf 'data\n' >t/d/p ) 3>&- &
+	run timeout 10 "$ZCP" -r --copy-contents t c1 --also=c2
+	[ "$status" -eq 0 ]
+	[ "$(cat c1/d/p)" = data ] && [ "$(cat c2/d/p)" = data ]
+}
