@@ -281,3 +281,25 @@ also_same() {
 	[ "$status" -eq 0 ]
 	[ "$(cat c1/d/p)" = data ] && [ "$(cat c2/d/p)" = data ]
 }
+
+@test "--also with --atomic, --verify, --fsync: every destination whole, verified, none left aside" {
+	mk_tree200 src
+	mkdir t2
+	echo old >t2/keep
+	"$ZCP" -a --atomic --verify --fsync --stats=json src t1 --also=t2/src >s.json
+	diff -r src t1
+	diff -r src t2/src
+	[ "$(jq .measured.bytes_verified s.json)" -eq "$(jq .measured.bytes_copied s.json)" ]
+	[ -z "$(find t1 t2 -name '.*.zcp*')" ]
+	# Over existing copies: replaced whole, by rename.
+	"$ZCP" -a --atomic src/d1/f1 t1/d1/f1 --also=t2/src/d1/f1
+	cmp src/d1/f1 t1/d1/f1 && cmp src/d1/f1 t2/src/d1/f1
+}
+
+@test "--also: the same destination named twice gets one whole copy" {
+	mkrand big 3000000
+	"$ZCP" big o --also=o
+	cmp big o
+	"$ZCP" -n big o --also=o
+	cmp big o
+}
