@@ -1074,8 +1074,8 @@ out_close_src:
 	return err;
 }
 
-int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
-	    bool cmdline)
+static int cp_copy_entry(struct cp_ctx *ctx, const struct cp_path *src,
+			 const struct cp_path *dst, bool cmdline, bool *regular)
 {
 	const struct cp_opts *o = ctx->o;
 	bool follow = o->deref == DEREF_ALWAYS || (o->deref == DEREF_CMDLINE && cmdline);
@@ -1088,6 +1088,7 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	err = cp_source(ctx, src, follow, &sst);
 	if (err)
 		return err;
+	*regular = S_ISREG(sst.st_mode);
 	if (cmdline && src->name && src->dirfd == AT_FDCWD && !S_ISDIR(sst.st_mode) &&
 	    cp_seen_again(ctx, src, &sst))
 		return 0;
@@ -1104,6 +1105,21 @@ int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path 
 	if (o->dry_run)
 		return dryrun_node(ctx, src, &sst, follow, dst, err ? NULL : &dlst);
 	return cp_put(ctx, src, &sst, dst, err ? NULL : &dlst, cmdline, follow);
+}
+
+int cp_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,
+	    bool cmdline)
+{
+	uint64_t copied = stats_total.files;
+	bool regular = false;
+	int err = cp_copy_entry(ctx, src, dst, cmdline, &regular);
+
+	/* A regular file met and not copied (kept by -n or -u, linked, a
+	 * directory in its way): done, for the progress line's count of
+	 * the files, which counts every name. */
+	if (regular && stats_total.files == copied)
+		stats_progress_file();
+	return err;
 }
 
 static void cp_parents_add(struct cp_parents *p, char *path, const struct stat *st,

@@ -8,8 +8,8 @@
  * open for appending: EINVAL before its first byte) reads its pipe into
  * the buffer and writes that. A source that takes no splice, a /proc
  * file, and --sparse=always (which must see the zeros) go through the
- * buffer instead: read once, written to each. Holes are kept where every
- * end may keep them; else they are read as zeros, as by one copy to a pipe.
+ * buffer instead: read once, written to each. Holes are kept by the ends
+ * that may keep them (new regular files); the others are written zeros.
  *
  * The pipes and the buffer are the run's, used by one thread at a time
  * (the --also runs hand their turn over through atomics: also.c).
@@ -17,6 +17,8 @@
 #include "fanout.h"
 #include "endpoint.h"
 #include "sys.h"
+
+#include <string.h>
 
 #define FANOUT_PIPE (1U << 20)	/* asked of F_SETPIPE_SZ */
 #define FANOUT_BUF ((size_t)1 << 20)
@@ -72,7 +74,8 @@ static void fo_fail(struct fanout_end *e, int err, struct method_pipe *p)
 {
 	e->err = err;
 	e->job->err_side = JOB_ERR_WRITE;
-	method_pipe_drop(p);	/* what it did not take is in it */
+	if (p)
+		method_pipe_drop(p);	/* what it did not take is in it */
 }
 
 /* Write n bytes of the buffer to end e. 0, or its error (it drops out). */
@@ -316,7 +319,36 @@ static int fo_range(struct fo_copy *c, int64_t len, bool *tee)
 	return fo_range_buffered(c, len);
 }
 
-/* Copy what lies between the holes, each end at the source's offsets. */
+/* A hole of the source, from..to: an end that keeps holes skips it, the
+ * others (a pipe, standard output) are written its zeros, as one copy to
+ * them reads them. */
+static void fo_hole(struct fo_copy *c, off_t from, off_t to)
+{
+	bool zeroed = false;
+
+	for (unsigned i = 0; i < c->n; i++) {
+		struct fanout_end *e = &c->e[i];
+
+		if (e->err)
+			continue;
+		if (e->job->holes) {
+			e->job->dst.off = to;
+			continue;
+		}
+		if (!zeroed)
+			memset(fo_buf, 0, FANOUT_BUF);
+		zeroed = true;
+		for (off_t n = to - from; n > 0 && !e->err;) {
+			size_t k = n < (off_t)FANOUT_BUF ? (size_t)n : FANOUT_BUF;
+
+			if (fo_write(c, e, fo_buf, k) == 0)
+				n -= (off_t)k;
+		}
+	}
+}
+
+/* Copy what lies between the holes, each end that keeps them at the
+ * source's offsets. */
 static int fo_extents(struct fo_copy *c, bool *tee)
 {
 	off_t end = c->src->st.st_size, pos = 0;
@@ -326,17 +358,19 @@ static int fo_extents(struct fo_copy *c, bool *tee)
 		int err;
 
 		if (data == -ENXIO)
-			break;	/* the rest is a hole */
+			data = end;	/* the rest is a hole */
 		if (data < 0)
 			return (int)data;
+		if (data > pos)
+			fo_hole(c, pos, data);
+		if (data >= end)
+			break;
 		hole = sys_lseek(c->src->fd, data, SEEK_HOLE);
 		if (hole < 0)
 			return (int)hole;
 		if (hole > end)
 			hole = end;
 		c->src->off = data;
-		for (unsigned i = 0; i < c->n; i++)
-			c->e[i].job->dst.off = data;
 		err = fo_range(c, hole - data, tee);
 		if (err)
 			return err;
@@ -369,7 +403,7 @@ static void fo_sizes(struct fo_copy *c, bool holes)
 		struct copy_job *job = c->e[i].job;
 		int err;
 
-		if (c->e[i].err || !job->may_punch || (!holes && !c->sparse))
+		if (c->e[i].err || !job->may_punch || (!(holes && job->holes) && !c->sparse))
 			continue;
 		stats_file_into(c->e[i].file);
 		err = sys_ftruncate(job->dst.fd, holes ? job->src.st.st_size : job->dst.off);
@@ -384,11 +418,12 @@ int fanout_copy(struct fanout_end *e, unsigned n, bool *tee)
 	struct fo_copy c = { .e = e, .n = n, .job = e[0].job, .src = &e[0].job->src,
 			     .sparse = e[0].job->sparse == SPARSE_ALWAYS };
 	int64_t len = c.src->size_trusted ? c.src->st.st_size - c.src->off : -1;
-	bool holes = true;
+	bool holes = false;
 	int err;
 
+	/* Holes are kept where any end keeps them (fo_hole). */
 	for (unsigned i = 0; i < n; i++)
-		holes = holes && e[i].job->holes;
+		holes = holes || e[i].job->holes;
 	*tee = fo_can_tee(&c);
 	err = fo_buffer();
 	if (!err && *tee && (err = method_pipe_get(&fo_src, FANOUT_PIPE)) != 0)

@@ -65,6 +65,48 @@ static const int fatal[] = {
 	SIGVTALRM, SIGPROF, SIGXCPU, SIGIO, SIGPWR, SIGSTKFLT,
 };
 static atomic_int installed;	/* 0, 1 installing, 2 done */
+/* Calls under way that may write into a destination (sys.h brackets
+ * them): a fatal end waits for them to be out before it empties or
+ * removes a file, as another thread's write landing after an ftruncate
+ * would leave a file of zeros ending in data; none is begun once zcp is
+ * dying. This thread's own, and whether it is the one undoing. */
+static atomic_int writers;
+static _Thread_local int writing;
+static _Thread_local bool undoing;
+
+void inflight_writing(void)
+{
+	atomic_fetch_add(&writers, 1);
+	writing++;
+	if (atomic_load(&dying) && !undoing) {
+		writing--;
+		atomic_fetch_sub(&writers, 1);
+		for (;;)
+			pause();	/* the signal's default action ends the process */
+	}
+}
+
+void inflight_written(void)
+{
+	writing--;
+	atomic_fetch_sub(&writers, 1);
+}
+
+bool inflight_dying(void)
+{
+	return atomic_load_explicit(&dying, memory_order_relaxed) != 0;
+}
+
+/* The other threads' writes out of the way, for as long as a file being
+ * created is waited for: a write blocked on a stalled destination is not
+ * waited out. */
+static void inflight_writers_out(void)
+{
+	struct timespec ms = { .tv_nsec = 1000000 };
+
+	for (int w = 0; w < INFLIGHT_WAIT_MS && atomic_load(&writers) > writing; w++)
+		nanosleep(&ms, NULL);
+}
 
 /* A slot's state once no other thread is between two of its stores:
  * another thread's file being created is waited for, this thread's own
@@ -109,7 +151,9 @@ static void inflight_unbackup(void)
  * mid-copy, a signal or a fatal error, leaves no part of a copy. */
 static void inflight_undo(void)
 {
+	undoing = true;
 	atomic_store(&dying, 1);
+	inflight_writers_out();
 	for (int i = 0; i < INFLIGHT_MAX; i++) {
 		struct inflight_slot *s = &slots[i];
 		int st = inflight_settled(s);
@@ -168,8 +212,11 @@ static void inflight_install(void)
 
 void inflight_exit(int status)
 {
+	/* What was said goes out first: once dying, a thread that writes
+	 * stops for good, stdio's lock perhaps held. */
+	fflush(NULL);
 	inflight_undo();
-	exit(status);
+	_exit(status);
 }
 
 void inflight_hold(sigset_t *old)

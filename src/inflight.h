@@ -4,6 +4,7 @@
 #define ZCP_INFLIGHT_H
 
 #include <signal.h>
+#include <stdbool.h>
 
 /* What undoes a file in flight when SIGINT, SIGTERM, SIGHUP or SIGPIPE
  * comes: the handler reads only these words. */
@@ -39,6 +40,8 @@ void inflight_release(const sigset_t *old);
  * other threads' included, are undone as a fatal signal undoes them,
  * then exit(status). */
 _Noreturn void inflight_exit(int status);
+/* A fatal signal or error is being handled: stop, begin nothing more. */
+bool inflight_dying(void);
 /* Install the handlers (before threads start; inflight_add does it too). */
 void inflight_init(void);
 

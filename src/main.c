@@ -352,19 +352,33 @@ static void main_progress(const struct zcp_args *a, int nsrc)
 	int64_t bytes = 0, files = 0;
 	int flags = a->o.deref == DEREF_NEVER ? AT_SYMLINK_NOFOLLOW : 0, nroots = 0;
 	const char **roots = util_xmalloc((size_t)nsrc * sizeof(*roots) + 1);
-	struct stat st;
+	struct stat *dirs = util_xmalloc((size_t)nsrc * sizeof(*dirs) + 1), st;
+	char b1[4096], b2[4096];
 
 	for (int i = 0; i < nsrc && files >= 0; i++) {
-		if (strcmp(a->ops[i], "-") == 0 || sys_fstatat(AT_FDCWD, a->ops[i], &st, flags) != 0)
+		bool again = false;
+
+		if (strcmp(a->ops[i], "-") == 0 || sys_fstatat(AT_FDCWD, a->ops[i], &st, flags) != 0) {
 			files = -1;
-		else if (S_ISDIR(st.st_mode) && a->o.recursive)
-			roots[nroots++] = a->ops[i];
-		else if (S_ISREG(st.st_mode)) {
+		} else if (S_ISDIR(st.st_mode) && a->o.recursive) {
+			/* The same tree to the same name again: cp says "specified
+			 * more than once" and copies it once. */
+			for (int j = 0; j < nroots && !again; j++)
+				again = util_same_inode(&dirs[j], &st) &&
+					strcmp(main_base(roots[j], b1, sizeof(b1)),
+					       main_base(a->ops[i], b2, sizeof(b2))) == 0;
+			if (!again) {
+				dirs[nroots] = st;
+				roots[nroots++] = a->ops[i];
+			}
+		} else if (S_ISREG(st.st_mode)) {
 			bytes += st.st_size;
 			files++;
-		} else
+		} else {
 			files = -1;
+		}
 	}
+	free(dirs);
 	if (files < 0 || a->files_from) {
 		bytes = files = -1;
 		nroots = 0;
@@ -373,6 +387,61 @@ static void main_progress(const struct zcp_args *a, int nsrc)
 	progress_start((enum progress_mode)a->progress, bytes, files,
 		       &(struct progress_trees){ .roots = roots, .n = nroots,
 						 .follow = a->o.deref == DEREF_ALWAYS });
+}
+
+/* Destination k of the command line: DEST (or -t's), then --also's. */
+static const char *main_dest(const struct zcp_args *a, int k)
+{
+	if (k > 0)
+		return a->also[k - 1];
+	return a->target ? a->target : a->ops[a->nops - 1];
+}
+
+/* What a destination is, to tell one named twice: the file (standard
+ * output for "-"), or its directory and last name where it is not there.
+ * 0, or -1 when its directory is not there either (its run says so). */
+static int main_dest_id(const char *path, struct stat *st, const char **name)
+{
+	char *dir;
+	const char *base = path;
+	int err;
+
+	*name = "";
+	if (strcmp(path, "-") == 0)
+		return sys_fstat(STDOUT_FILENO, st) ? -1 : 0;
+	if (sys_fstatat(AT_FDCWD, path, st, 0) == 0)
+		return 0;
+	dir = util_split_parent(path, &base);
+	err = sys_fstatat(AT_FDCWD, dir ? dir : ".", st, 0);
+	free(dir);
+	*name = base;
+	return err ? -1 : 0;
+}
+
+/* --also: no destination twice (two runs writing the same files at once
+ * would interleave, or trip over each other's new names), and a closed
+ * pipe at one is an error there, not SIGPIPE ending them all. 0 or 1. */
+static int main_also_check(const struct zcp_args *a)
+{
+	struct stat st[OPTS_ALSO_MAX + 1];
+	const char *name[OPTS_ALSO_MAX + 1];
+	bool known[OPTS_ALSO_MAX + 1];
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+
+	for (int k = 0; k <= a->nalso; k++) {
+		known[k] = main_dest_id(main_dest(a, k), &st[k], &name[k]) == 0;
+		for (int j = 0; j < k; j++) {
+			if (!known[j] || !known[k] || !util_same_inode(&st[j], &st[k]) ||
+			    strcmp(name[j], name[k]) != 0)
+				continue;
+			util_usage_error("destination %s named twice (as %s)",
+					 util_quote(main_dest(a, k)), util_quote(main_dest(a, j)));
+			return 1;
+		}
+	}
+	sigemptyset(&ign.sa_mask);
+	sys_sigaction(SIGPIPE, &ign, NULL);
+	return 0;
 }
 
 /* What the runs share (one, or one per destination with --also). */
@@ -470,7 +539,7 @@ int main(int argc, char **argv)
 	engine_set_jobs(a.jobs);
 	if (o->deref == DEREF_UNSET)
 		o->deref = o->recursive ? DEREF_NEVER : DEREF_ALWAYS;
-	if (main_usage(&a))
+	if (main_usage(&a) || (a.nalso && main_also_check(&a)))
 		return 1;
 	/* With --also, each destination is looked at in its own run. */
 	if (main_target(&a, &target, &nsrc, !a.nalso) && !a.nalso)

@@ -39,7 +39,7 @@ const struct copy_method *method_find(const char *name)
 	return NULL;
 }
 
-#define METHOD_WATCHED_CALL ((size_t)64 << 20)
+#define METHOD_SHORT_CALL ((size_t)64 << 20)
 
 /* Set before the copy's threads start, read only after. */
 static bool method_watch;
@@ -49,10 +49,10 @@ void method_watched(void)
 	method_watch = true;
 }
 
-size_t method_call_size(int64_t len, size_t max)
+size_t method_call_size(const struct copy_job *job, int64_t len, size_t max)
 {
-	if (method_watch && max > METHOD_WATCHED_CALL)
-		max = METHOD_WATCHED_CALL;
+	if ((method_watch || !job->dst.is_new) && max > METHOD_SHORT_CALL)
+		max = METHOD_SHORT_CALL;
 	return len >= 0 && (uint64_t)len < max ? (size_t)len : max;
 }
 

@@ -183,6 +183,17 @@ static int progress_line(char *line, size_t n, bool last)
 			(unsigned long long)files, (long long)tf, speed, eta, end);
 }
 
+/* The line is on the terminal, drawn in place: a message clears it first. */
+static atomic_uint progress_drawn;
+
+static void progress_clear(void)
+{
+	static const char clear[] = "\r\033[K";
+
+	if (atomic_exchange(&progress_drawn, 0))
+		(void)sys_write(STDERR_FILENO, clear, sizeof(clear) - 1);
+}
+
 static void progress_draw(bool last)
 {
 	char line[256];
@@ -190,6 +201,8 @@ static void progress_draw(bool last)
 
 	if (n > 0)
 		(void)sys_write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	if (n > 0 && prog.mode != PROGRESS_JSON)
+		atomic_store(&progress_drawn, !last);
 }
 
 static void *progress_main(void *arg)
@@ -241,6 +254,8 @@ void progress_start(enum progress_mode mode, int64_t total_bytes, int64_t total_
 		free(trees->roots);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+	if (mode != PROGRESS_JSON)
+		util_before_message(progress_clear);
 	prog.running = sync_thread(progress_main, NULL, SYNC_STACK) == 0;
 	if (!prog.running) {
 		free(prog.roots);

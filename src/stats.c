@@ -175,6 +175,11 @@ const struct stats *stats_file(void)
 	return &file_stats;
 }
 
+void stats_progress_file(void)
+{
+	atomic_fetch_add_explicit(&progress_files, 1, memory_order_relaxed);
+}
+
 void stats_file_end(void)
 {
 	in_file = 0;

@@ -81,6 +81,9 @@ void stats_verified(uint64_t bytes);
 void stats_read(uint64_t bytes);
 const char *stats_way_name(enum stats_way w);
 
+/* A file done without a copy of its data (kept, linked): the progress
+ * count's, not the stats'. */
+void stats_progress_file(void);
 void stats_file_begin(void);
 void stats_file_method(const char *name);
 const struct stats *stats_file(void);

@@ -66,14 +66,23 @@ out_close:
 static bool statsfile_conflict(const struct zcp_args *a, const char *target, int nsrc,
 				const struct stat *st)
 {
+	bool regular = S_ISREG(st->st_mode), dest;
 	const char *base;
 	char *parent;
 	bool hit = false;
 
-	for (int i = 0; i < a->nops && !hit; i++)
-		hit = statsfile_same(a->ops[i], i == 1 && !target ? STDOUT_FILENO : STDIN_FILENO, st);
+	/* Not a regular file (a pipe, a terminal): only where the copy's
+	 * data goes too, as standard output, would the two mix. */
+	for (int i = 0; i < a->nops && !hit; i++) {
+		dest = i == a->nops - 1 && !a->target;
+		if (regular || dest)
+			hit = statsfile_same(a->ops[i], dest && !target && a->nops == 2
+							     ? STDOUT_FILENO : STDIN_FILENO, st);
+	}
 	for (int k = 0; k < a->nalso && !hit; k++)
 		hit = statsfile_same(a->also[k], STDOUT_FILENO, st);
+	if (!regular)
+		return hit;
 	if (!hit && a->files_from)
 		hit = statsfile_same(a->files_from, STDIN_FILENO, st);
 	if (!hit) {
@@ -97,7 +106,7 @@ int statsfile_open(struct zcp_args *a, const char *target, int nsrc, bool *defer
 	const char *path = a->stats_file;
 	int flags = O_WRONLY | O_CLOEXEC | O_NOCTTY;
 	int fd = sys_openat(AT_FDCWD, path, flags | O_CREAT | O_EXCL, 0666);
-	bool made = fd >= 0, regular;
+	bool made = fd >= 0, have, regular;
 	struct stat st;
 
 	if (fd == -EEXIST)
@@ -107,9 +116,10 @@ int statsfile_open(struct zcp_args *a, const char *target, int nsrc, bool *defer
 		return -1;
 	}
 	/* (A pipe or a device is never a file to copy, cannot be emptied,
-	 * nor need be.) */
-	regular = sys_fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
-	if (regular && statsfile_conflict(a, target, nsrc, &st)) {
+	 * nor need be; it must not be where the data goes, though.) */
+	have = sys_fstat(fd, &st) == 0;
+	regular = have && S_ISREG(st.st_mode);
+	if (have && statsfile_conflict(a, target, nsrc, &st)) {
 		util_error(0, "statistics file %s is also a file to copy or copied to",
 			   util_quote(path));
 		if (made)

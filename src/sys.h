@@ -26,6 +26,12 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+/* A call that may write into a destination is bracketed so: a fatal end
+ * (inflight.c) waits for those under way before it empties the files they
+ * write into, and none is begun after. */
+void inflight_writing(void);
+void inflight_written(void);
+
 static inline long sys_ret(enum stats_call c, long r)
 {
 	if (r < 0)
@@ -84,7 +90,12 @@ static inline ssize_t sys_read(int fd, void *buf, size_t n)
 
 static inline ssize_t sys_write(int fd, const void *buf, size_t n)
 {
-	return sys_ret(SC_write, write(fd, buf, n));
+	ssize_t r;
+
+	inflight_writing();
+	r = sys_ret(SC_write, write(fd, buf, n));
+	inflight_written();
+	return r;
 }
 
 static inline ssize_t sys_pread(int fd, void *buf, size_t n, off_t off)
@@ -94,7 +105,12 @@ static inline ssize_t sys_pread(int fd, void *buf, size_t n, off_t off)
 
 static inline ssize_t sys_pwrite(int fd, const void *buf, size_t n, off_t off)
 {
-	return sys_ret(SC_pwrite64, pwrite(fd, buf, n, off));
+	ssize_t r;
+
+	inflight_writing();
+	r = sys_ret(SC_pwrite64, pwrite(fd, buf, n, off));
+	inflight_written();
+	return r;
 }
 
 static inline off_t sys_lseek(int fd, off_t off, int whence)
@@ -105,18 +121,33 @@ static inline off_t sys_lseek(int fd, off_t off, int whence)
 static inline ssize_t sys_copy_file_range(int in, off_t *oin, int out, off_t *oout,
 					  size_t n)
 {
-	return sys_ret(SC_copy_file_range, copy_file_range(in, oin, out, oout, n, 0));
+	ssize_t r;
+
+	inflight_writing();
+	r = sys_ret(SC_copy_file_range, copy_file_range(in, oin, out, oout, n, 0));
+	inflight_written();
+	return r;
 }
 
 static inline ssize_t sys_sendfile(int out, int in, off_t *off, size_t n)
 {
-	return sys_ret(SC_sendfile, sendfile(out, in, off, n));
+	ssize_t r;
+
+	inflight_writing();
+	r = sys_ret(SC_sendfile, sendfile(out, in, off, n));
+	inflight_written();
+	return r;
 }
 
 static inline ssize_t sys_splice(int in, off_t *oin, int out, off_t *oout,
 				 size_t n, unsigned flags)
 {
-	return sys_ret(SC_splice, splice(in, oin, out, oout, n, flags));
+	ssize_t r;
+
+	inflight_writing();
+	r = sys_ret(SC_splice, splice(in, oin, out, oout, n, flags));
+	inflight_written();
+	return r;
 }
 
 static inline ssize_t sys_tee(int in, int out, size_t n, unsigned flags)
@@ -150,12 +181,22 @@ static inline int sys_ioctl(int fd, unsigned long req, unsigned long arg)
 
 static inline int sys_ftruncate(int fd, off_t len)
 {
-	return (int)sys_ret(SC_ftruncate, ftruncate(fd, len));
+	int r;
+
+	inflight_writing();
+	r = (int)sys_ret(SC_ftruncate, ftruncate(fd, len));
+	inflight_written();
+	return r;
 }
 
 static inline int sys_fallocate(int fd, int mode, off_t off, off_t len)
 {
-	return (int)sys_ret(SC_fallocate, fallocate(fd, mode, off, len));
+	int r;
+
+	inflight_writing();
+	r = (int)sys_ret(SC_fallocate, fallocate(fd, mode, off, len));
+	inflight_written();
+	return r;
 }
 
 static inline int sys_fcntl(int fd, int cmd, long arg)

@@ -51,8 +51,19 @@ bool util_stdout_data(void)
 	return util_out_is_data;
 }
 
+/* --progress's line, drawn in place on a terminal: cleared before a
+ * message, so that the message starts a line of its own. */
+static void (*util_clear_line)(void);
+
+void util_before_message(void (*clear)(void))
+{
+	util_clear_line = clear;
+}
+
 void util_put(int stream, const char *s, size_t n)
 {
+	if (util_clear_line && !util_cap && stream != UTIL_FILES)
+		util_clear_line();
 	if (util_cap)
 		util_cap_put(stream, s, n);
 	else if (stream == UTIL_FILES)

@@ -19,6 +19,9 @@ enum { UTIL_OUT = 1, UTIL_ERR = 2, UTIL_FILES = 3 };
  * per-file --stats lines, --explain) go to stderr, never into the data.
  * Set before the copy starts. */
 void util_stdout_is_data(void);
+/* clear() is called before each message written out (set before the
+ * copy's threads start). */
+void util_before_message(void (*clear)(void));
 bool util_stdout_data(void);
 void util_out(int stream, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void util_vout(int stream, const char *fmt, va_list ap);

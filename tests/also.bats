@@ -296,10 +296,69 @@ also_same() {
 	cmp src/d1/f1 t1/d1/f1 && cmp src/d1/f1 t2/src/d1/f1
 }
 
-@test "--also: the same destination named twice gets one whole copy" {
+@test "--also: a destination named twice is refused before anything is copied (standard output too)" {
 	mkrand big 3000000
-	"$ZCP" big o --also=o
+	mkdir d
+	ln -s d dl
+	for args in "big o --also=o" "big o --also=./o" "--atomic big o --also=o" "big - --also=-" \
+		"-t d --also=dl big" "-t d --also=d/ big"; do
+		run "$ZCP" $args
+		[ "$status" -eq 1 ]
+		[[ "${lines[0]}" =~ ^zcp:\ destination\ .*\ named\ twice\ \(as\ .*\)$ ]]
+		[ ! -e o ] && [ ! -e d/big ]
+	done
+	run bash -c "set -o pipefail; '$ZCP' big - --also=/dev/stdout | cat"
+	[ "$status" -eq 1 ]
+	[[ "$output" =~ "named twice" ]]
+}
+
+@test "--also: a destination that takes no splice and fails (/dev/full) fails alone; the others are whole" {
+	mkrand r3 3000000
+	cp r3 keep
+	run "$ZCP" r3 keep --also=/dev/full
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: error writing '/dev/full': No space left on device" ]
+	cmp r3 keep
+	run bash -c "cat r3 | '$ZCP' - /dev/full --also=n1"
+	[ "$status" -eq 1 ]
+	cmp r3 n1
+	run "$ZCP" /proc/self/maps /dev/full --also=n2
+	[ "$status" -eq 1 ]
+	[ -s n2 ]
+	mount_tmpfs "$T/small" 1m
+	mkdir tr
+	for i in 1 2 3; do mkrand tr/f$i 400000; done
+	run "$ZCP" --sparse=always -r tr t1 --also="$T/small/tr"
+	[ "$status" -eq 1 ]
+	diff -r tr t1
+	for f in "$T"/small/tr/*; do cmp "$f" "tr/${f##*/}"; done
+}
+
+@test "--also: a closed pipe at standard output is an error there; the other destination is whole" {
+	mkrand big $((8 << 20))
+	echo OLD >o
+	run bash -c "'$ZCP' big - --also=o | head -c 10 >/dev/null; echo \${PIPESTATUS[0]}"
+	[ "${lines[-1]}" = 1 ]
+	[[ "$output" =~ "zcp: error writing '-': Broken pipe" ]]
 	cmp big o
-	"$ZCP" -n big o --also=o
-	cmp big o
+}
+
+@test "--also: holes kept where a destination can keep them, zeros written where it cannot" {
+	truncate -s 100M sp
+	echo x >>sp
+	"$ZCP" sp a --also=/dev/null
+	"$ZCP" sp b --also=- | cmp - sp
+	cmp sp a && cmp sp b
+	[ "$(stat -c %b a)" -lt 100 ] && [ "$(stat -c %b b)" -lt 100 ]
+}
+
+@test "--also: --stats-file naming standard output, where the data goes, is refused" {
+	echo hello >s
+	run bash -c "'$ZCP' s - --stats-file=/dev/stdout | cat"
+	[ "$status" -eq 0 ]
+	[ "$output" = "zcp: statistics file '/dev/stdout' is also a file to copy or copied to" ]
+	run bash -c "'$ZCP' s o --also=- --stats-file=/proc/self/fd/1 | cat"
+	[ "$output" = "zcp: statistics file '/proc/self/fd/1' is also a file to copy or copied to" ]
+	[ ! -e o ]
+	"$ZCP" s o --stats-file=/dev/stdout | jq -e '.measured.files == 1'
 }

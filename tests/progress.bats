@@ -161,3 +161,28 @@ PY
 	jq -s -e '.[-1].bytes_by_way == {"cloned": 0, "kernel": 3145728, "user": 0}' p.json
 	cmp "$T/b/f" "$T/b/g" && cmp "$T/b/f" u && cmp "$T/b/f" k
 }
+
+@test "--progress: a message starts a line of its own; files kept, linked or in the way count done" {
+	command -v script >/dev/null || skip "script (util-linux) not installed"
+	mkdir PS
+	# Long enough for a line or two before the message.
+	head -c $((768 << 20)) /dev/zero >PS/a1
+	echo x >PS/b2
+	mkdir -p PD/PS/b2
+	script -qec "$ZCP --jobs=1 -r PS PD --progress=always" /dev/null >out || true
+	# A message after a line drawn in place clears it first: never glued
+	# to the end of the line.
+	grep -aq "zcp: cannot overwrite directory 'PD/PS/b2' with non-directory" out
+	[ "$(grep -caP '[^\r]\033\[Kzcp:' out)" -eq 0 ]
+	grep -aq "2 of 2 files" out
+	mkdir PT
+	mkrand PT/l1 3000000
+	ln PT/l1 PT/hl
+	"$ZCP" -a PT D --progress=json 2>p.json
+	jq -s -e '.[-1].files == 2 and .[-1].total_files == 2' p.json
+	"$ZCP" -a -n -T PT D --progress=json 2>p.json
+	jq -s -e '.[-1].files == 2 and .[-1].total_files == 2 and .[-1].bytes == 0' p.json
+	mkdir d1
+	"$ZCP" -r PT PT d1 --progress=json 2>p.json
+	grep '^{' p.json | jq -s -e '.[-1].files == 2 and .[-1].total_files == 2'
+}

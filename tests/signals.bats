@@ -300,3 +300,59 @@ signal_on_create() {
 	WHENS=(2 3 5 6)
 	signal_on_create io_uring_enter -r
 }
+
+# sig_midway PID FILE...: SIGTERM to PID once one of FILE has grown past 1
+# MiB; its status in ST. (A race on purpose: the threads are mid-write.)
+sig_midway() {
+	local pid=$1 f
+	shift
+	for _ in $(seq 1 400); do
+		for f in "$@"; do
+			[ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -gt $MIB ] && break 2
+		done
+		sleep 0.005
+	done
+	kill -TERM "$pid"
+	ST=0
+	wait "$pid" || ST=$?
+}
+
+# Each existing destination is as it was ("old"), empty, or the whole
+# copy, never data after zeros: a signal handled in one thread while
+# others write.
+empty_or_whole() {
+	local src=$1 f
+	shift
+	for f in "$@"; do
+		[ ! -s "$f" ] && [ "$(stat -c %b "$f")" -eq 0 ] && continue
+		[ "$(stat -c %s "$f")" -eq 4 ] && [ "$(cat "$f")" = old ] && continue
+		cmp "$src" "$f" || { echo "$f: $(stat -c '%s bytes, %b blocks' "$f")"; return 1; }
+	done
+}
+
+@test "SIGTERM while workers write over existing files: each is left empty or whole, never zeros then data" {
+	mount_tmpfs "$T/m" 3g
+	mkdir "$T/m/s" "$T/m/d"
+	mkrand "$T/m/s/f1" $((300 * MIB))
+	for i in 2 3 4; do cp "$T/m/s/f1" "$T/m/s/f$i"; done
+	for round in 1 2 3; do
+		for i in 1 2 3 4; do echo old >"$T/m/d/f$i"; done
+		"$ZCP" --jobs=4 -T -r "$T/m/s" "$T/m/d" 3>&- &
+		sig_midway $! "$T"/m/d/f*
+		[ "$ST" -eq 143 ] || [ "$ST" -eq 0 ]
+		empty_or_whole "$T/m/s/f1" "$T"/m/d/f*
+	done
+}
+
+@test "SIGTERM while --also writes over existing files: each is left empty or whole" {
+	mount_tmpfs "$T/m" 3g
+	mkrand "$T/m/src" $((500 * MIB))
+	for round in 1 2 3; do
+		echo old >"$T/m/one"
+		echo old >"$T/m/two"
+		"$ZCP" "$T/m/src" "$T/m/one" --also="$T/m/two" 3>&- &
+		sig_midway $! "$T/m/one" "$T/m/two"
+		[ "$ST" -eq 143 ] || [ "$ST" -eq 0 ]
+		empty_or_whole "$T/m/src" "$T/m/one" "$T/m/two"
+	done
+}

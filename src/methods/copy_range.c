@@ -24,7 +24,7 @@ static const char *copy_range_applies(const struct copy_job *job)
 static int copy_range_copy(struct copy_job *job, int64_t len)
 {
 	while (len != 0) {
-		size_t want = method_call_size(len, (size_t)CR_MAX);
+		size_t want = method_call_size(job, len, (size_t)CR_MAX);
 		ssize_t n = sys_copy_file_range(job->src.fd, &job->src.off, job->dst.fd,
 						&job->dst.off, want);
 		if (n == -EINTR)

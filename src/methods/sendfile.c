@@ -53,7 +53,7 @@ static int sendfile_copy(struct copy_job *job, int64_t len)
 		}
 	}
 	while (len != 0) {
-		size_t want = method_call_size(len, (size_t)SF_MAX);
+		size_t want = method_call_size(job, len, (size_t)SF_MAX);
 		ssize_t n = sys_sendfile(job->dst.fd, job->src.fd, &job->src.off, want);
 
 		if (n == -EINTR)

@@ -11,6 +11,7 @@
  * The ring and the pipes are made once per run and reused for every file.
  */
 #include "method.h"
+#include "inflight.h"
 #include "endpoint.h"
 #include "sys.h"
 #include "uring.h"
@@ -297,6 +298,10 @@ static int us_run(struct us_copy *c)
 	for (;;) {
 		queued = 0;
 		min_wait = ~0u;
+		/* A fatal end waits for what is under way (uring_splice_copy): no
+		 * more is queued, what is in flight is reaped. */
+		if (inflight_dying() && !c->err)
+			c->err = -EINTR;
 		if (c->inflight == 0 && !c->err && (c->wait_src || c->wait_dst)) {
 			err = us_wait(c);
 			if (err) {
@@ -394,7 +399,11 @@ static int uring_splice_copy(struct copy_job *job, int64_t len)
 		s->p = &us_pipes[i];
 	}
 
+	/* The splices run in io-wq's threads, on after io_uring_enter has
+	 * returned: the whole run counts as one call that writes (sys.h). */
+	inflight_writing();
 	err = us_run(&c);
+	inflight_written();
 	if (err == -EPIPE) {
 		/* An io-wq worker's splice into a closed pipe raises no
 		 * SIGPIPE; raise it here, as write(2) would have, so that
