@@ -190,13 +190,18 @@ bool tally_step(long ns, atomic_uint *stop)
 
 	while (!tl.done) {
 		for (int i = 0; i < 64; i++) {
-			if (!tally_more()) {
-				if (!tl.bytes_pass)
-					tl.files_done = true;
+			if (tally_more())
+				continue;
+			/* The end of a pass, unless it was given up (done). */
+			if (!tl.done && !tl.bytes_pass)
+				tl.files_done = true;
+			if (!tl.done)
 				tl.done = !tally_pass_done();
-				break;
-			}
+			break;
 		}
+		/* (Done in this slice: a stop that came meanwhile is too late.) */
+		if (tl.done)
+			break;
 		if (atomic_load(stop)) {
 			tally_give_up();
 			break;
