@@ -51,7 +51,9 @@ void method_watched(void)
 
 size_t method_call_size(const struct copy_job *job, int64_t len, size_t max)
 {
-	if ((method_watch || !job->dst.is_new) && max > METHOD_SHORT_CALL)
+	bool emptied = !job->dst.is_new && job->dst.kind == KIND_REGULAR;
+
+	if ((method_watch || emptied) && max > METHOD_SHORT_CALL)
 		max = METHOD_SHORT_CALL;
 	return len >= 0 && (uint64_t)len < max ? (size_t)len : max;
 }

@@ -62,7 +62,7 @@ void method_kernel_moved(struct copy_job *job, uint64_t n);
 /* How much one call that moves len bytes in the kernel (-1: to the end)
  * should ask for, at most max; no more than 64 MiB while a progress line
  * is drawn, so that a large file is seen going, not done at once, and
- * into a destination that was there: a fatal signal empties it only once
+ * into a regular file that was there: a fatal signal empties it only once
  * the call under way is out (inflight.c), which must not take long. */
 size_t method_call_size(const struct copy_job *job, int64_t len, size_t max);
 /* A progress line is drawn (progress_start): calls are sized for it. */
