@@ -1,5 +1,6 @@
 /* backup.c: simple (NAME~), numbered (NAME.~N~) and existing backups. */
 #include "backup.h"
+#include "inflight.h"
 #include "sys.h"
 #include "util.h"
 #include "walk.h"
@@ -143,10 +144,10 @@ char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *no
 }
 
 int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
-		char **name_out)
+		char **name_out, int *slot)
 {
 	bool noreplace;
-	char *name = backup_name(o, dst->dirfd, dst->name, &noreplace);
+	char *name = backup_name(o, dst->dirfd, dst->name, &noreplace), *path;
 	struct stat st;
 	int err = -EPERM;
 
@@ -162,6 +163,12 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 		free(name);
 		return -EEXIST;
 	}
+	/* Recorded before it is made: a fatal signal from here on puts it back
+	 * under its name (a rename that finds nothing to move, or the name
+	 * taken by a finished copy, does nothing). */
+	path = util_path_beside(dst->path, dst->name, name);
+	if (slot)
+		*slot = inflight_backup(dst->dirfd, path + strlen(path) - strlen(name), dst->name);
 	/* keep: a second name for the file, which stays where it is until
 	 * the copy replaces it in one rename; where the file system has no
 	 * hard links, the rename of old. A backup that exists is replaced,
@@ -174,11 +181,15 @@ int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
 	if (err && !(noreplace && err == -EEXIST))
 		err = noreplace ? util_rename_noreplace(dst->dirfd, dst->name, name)
 				: sys_renameat(dst->dirfd, dst->name, dst->dirfd, name);
+	free(name);
 	if (err) {
-		free(name);
+		if (slot) {
+			inflight_del(*slot);
+			*slot = -1;
+		}
+		free(path);
 		return err;
 	}
-	*name_out = util_path_beside(dst->path, dst->name, name);
-	free(name);
+	*name_out = path;
 	return 0;
 }

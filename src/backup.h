@@ -12,9 +12,10 @@ int backup_parse(const char *word);
  * NULL): a numbered name that was cut, which must not replace a file. */
 char *backup_name(const struct cp_opts *o, int dirfd, const char *name, bool *noreplace);
 /* Rename dst to its backup name (keep: link it there, dst stays); *name_out
- * (malloc'd) is that name as a path.
+ * (malloc'd) is that name as a path; *slot (if not NULL), the backup's in
+ * the inflight table, recorded before the rename (-1 when it failed).
  * 0 or -errno. */
 int backup_make(const struct cp_opts *o, const struct cp_path *dst, bool keep,
-		char **name_out);
+		char **name_out, int *slot);
 
 #endif

@@ -157,7 +157,7 @@ static int bench_dest(struct cp_ctx *ctx, struct bench *b)
 	}
 	err = cp_may_replace(ctx, &b->sst, &d, &dlst);
 	if (!err)
-		err = cp_replace(ctx, &b->sst, &d, &dlst, &gone, &backup);
+		err = cp_replace(ctx, &b->sst, &d, &dlst, &gone, &backup, NULL);
 	if (err)
 		return err;
 	if (backup && o->verbose)

@@ -434,7 +434,7 @@ static bool cp_is_data(const struct cp_opts *o, const struct stat *st)
  * -errno after a message.
  */
 int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
-	       const struct stat *dlst, bool *gone, char **backup)
+	       const struct stat *dlst, bool *gone, char **backup, int *slot)
 {
 	const struct cp_opts *o = ctx->o;
 	/* --atomic puts the new file in place by rename(2): the old one
@@ -446,7 +446,7 @@ int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path 
 	if (o->backup != BACKUP_OFF) {
 		if (o->dry_run)
 			return 0;
-		err = backup_make(o, dst, atomic, backup);
+		err = backup_make(o, dst, atomic, backup, slot);
 		if (err) {
 			util_error(err, "cannot backup %s", util_quote(dst->path));
 			return err;
@@ -899,7 +899,7 @@ static bool cp_existing(struct cp_ctx *ctx, const struct cp_path *src, const str
  * the existing destination backed up or removed (*exists cleared). */
 static int cp_clear_way(struct cp_ctx *ctx, const struct cp_path *src, const struct stat *sst,
 			int src_fd, bool data, const struct cp_path *dst, const struct stat *dlst,
-			bool *exists, char **backup)
+			bool *exists, char **backup, int *backup_slot)
 {
 	const struct cp_opts *o = ctx->o;
 	bool gone = false;
@@ -929,7 +929,7 @@ static int cp_clear_way(struct cp_ctx *ctx, const struct cp_path *src, const str
 		if (err)
 			return err;
 	}
-	err = cp_replace(ctx, sst, dst, dlst, &gone, backup);
+	err = cp_replace(ctx, sst, dst, dlst, &gone, backup, backup_slot);
 	if (!err && gone)
 		*exists = false;
 	return err;
@@ -1039,13 +1039,11 @@ static int cp_put(struct cp_ctx *ctx, const struct cp_path *src, struct stat *ss
 			goto out_close_src;
 		}
 	}
-	err = cp_clear_way(ctx, src, sst, src_fd, data, dst, dlst, &exists, &backup);
+	/* A fatal signal once the backup is begun puts it back, as a failure
+	 * does (cp_unbackup): backup_make records it first. */
+	err = cp_clear_way(ctx, src, sst, src_fd, data, dst, dlst, &exists, &backup, &backup_slot);
 	if (err)
 		goto out_close_src;
-	/* A fatal signal from here on puts the backup back, as a failure does
-	 * (cp_unbackup). */
-	if (backup)
-		backup_slot = inflight_backup(dst->dirfd, cp_backup_name(dst, backup), dst->name);
 	if (linked) {
 		err = cp_link_again(o, linked->path, dst, &replaced);
 		if (!err)

@@ -163,9 +163,10 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
 		   const struct stat *dlst);
 /* Make way for the copy: --backup, --remove-destination. 0 go on (*gone:
  * dst was moved or removed), or -errno after a message. Called once the
- * source is open. */
+ * source is open. slot (if not NULL): the backup's in the inflight table,
+ * recorded before it is made, or -1. */
 int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
-	       const struct stat *dlst, bool *gone, char **backup);
+	       const struct stat *dlst, bool *gone, char **backup, int *slot);
 
 /* Is sst, a source regular file met in a tree, only data to copy anew:
  * no hard-link group to keep, not the --stats-file? */

@@ -74,6 +74,17 @@ static atomic_int writers;
 static _Thread_local int writing;
 static _Thread_local bool undoing;
 
+/* Once zcp is dying, a thread but the one undoing stops where it stands:
+ * it neither writes, nor begins a file, nor takes one off the table (a
+ * file it finished meanwhile may be undone too, its backup then put back:
+ * the old file, or the whole copy, never neither). */
+static void inflight_stop_if_dying(void)
+{
+	if (atomic_load(&dying) && !undoing)
+		for (;;)
+			pause();	/* the signal's default action ends the process */
+}
+
 void inflight_writing(void)
 {
 	atomic_fetch_add(&writers, 1);
@@ -81,8 +92,7 @@ void inflight_writing(void)
 	if (atomic_load(&dying) && !undoing) {
 		writing--;
 		atomic_fetch_sub(&writers, 1);
-		for (;;)
-			pause();	/* the signal's default action ends the process */
+		inflight_stop_if_dying();
 	}
 }
 
@@ -267,6 +277,10 @@ static int inflight_claim(int dirfd, const char *name, int fd, int state)
 		s->fd = fd;
 		s->owner = &inflight_self;
 		atomic_store(&s->state, state);
+		/* After the store: a handler either sees it, or said dying first.
+		 * (A file being created says so itself: inflight_creating.) */
+		if (state != SLOT_CREATING)
+			inflight_stop_if_dying();
 		return i;
 	}
 	return -1;	/* more files in flight than slots: not undone on a signal */
@@ -312,7 +326,8 @@ void inflight_created(int slot, int fd)
 	if (slot < 0)
 		return;
 	if (fd < 0) {
-		inflight_del(slot);
+		/* (Said even when dying: the handler waits for it.) */
+		atomic_store(&slots[slot].state, 0);
 		return;
 	}
 	slots[slot].fd = fd;
@@ -321,12 +336,14 @@ void inflight_created(int slot, int fd)
 
 void inflight_set(int slot, enum inflight_undo undo)
 {
+	inflight_stop_if_dying();
 	if (slot >= 0)
 		atomic_store(&slots[slot].state, (int)undo + 1);
 }
 
 void inflight_del(int slot)
 {
+	inflight_stop_if_dying();
 	if (slot >= 0)
 		atomic_store(&slots[slot].state, 0);
 }

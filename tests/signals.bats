@@ -301,18 +301,19 @@ signal_on_create() {
 	signal_on_create io_uring_enter -r
 }
 
-# sig_midway PID FILE...: SIGTERM to PID once one of FILE has grown past 1
-# MiB; its status in ST. (A race on purpose: the threads are mid-write.)
+# sig_midway PID FILE...: SIGTERM to PID once one of FILE has grown past
+# ${MIDWAY:-1 MiB}; its status in ST. (A race on purpose: the threads are
+# mid-write. A copy done by then is done: its files are whole.)
 sig_midway() {
 	local pid=$1 f
 	shift
 	for _ in $(seq 1 400); do
 		for f in "$@"; do
-			[ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -gt $MIB ] && break 2
+			[ "$(stat -c %s "$f" 2>/dev/null || echo 0)" -gt "${MIDWAY:-$MIB}" ] && break 2
 		done
 		sleep 0.005
 	done
-	kill -TERM "$pid"
+	kill -TERM "$pid" 2>/dev/null || true
 	ST=0
 	wait "$pid" || ST=$?
 }
@@ -354,5 +355,31 @@ empty_or_whole() {
 		sig_midway $! "$T/m/one" "$T/m/two"
 		[ "$ST" -eq 143 ] || [ "$ST" -eq 0 ]
 		empty_or_whole "$T/m/src" "$T/m/one" "$T/m/two"
+	done
+}
+
+@test "SIGTERM while workers back up and replace many files (-b): every name is there, old, empty or whole" {
+	mount_tmpfs "$T/m" 3g
+	mkdir "$T/m/s"
+	for d in 1 2 3 4 5 6 7 8; do
+		mkdir "$T/m/s/d$d"
+		for f in $(seq 1 100); do mkrand "$T/m/s/d$d/f$f" $(((f * 7919 % 800) * 1024 + 1)); done
+	done
+	for round in 1 2 3; do
+		rm -rf "$T/m/d"
+		mkdir "$T/m/d"
+		for d in 1 2 3 4 5 6 7 8; do
+			mkdir "$T/m/d/d$d"
+			for f in $(seq 1 100); do echo old >"$T/m/d/d$d/f$f"; done
+		done
+		"$ZCP" --jobs=8 -rb -T "$T/m/s" "$T/m/d" 3>&- &
+		MIDWAY=65536 sig_midway $! "$T"/m/d/d2/f*
+		[ "$ST" -eq 143 ] || [ "$ST" -eq 0 ]
+		for d in 1 2 3 4 5 6 7 8; do
+			for f in $(seq 1 100); do
+				[ -e "$T/m/d/d$d/f$f" ] || { echo "d$d/f$f missing"; false; }
+				empty_or_whole "$T/m/s/d$d/f$f" "$T/m/d/d$d/f$f"
+			done
+		done
 	done
 }
