@@ -62,6 +62,9 @@ static int dest_open_atomic(struct dest *d, const struct dest_how *how)
 	if (fd >= 0) {
 		d->fd = fd;
 		d->kind = DEST_TMPFILE;	/* dies with the process: nothing to undo */
+		/* but the handlers are set, SIGXFSZ ignored (ulimit -f: an
+		 * error, as for every other file, not the end of zcp). */
+		inflight_init();
 		return 0;
 	}
 	/* The file system has no O_TMPFILE: a hidden name, renamed when done. */

@@ -23,6 +23,7 @@
 #include "util.h"
 
 #include <limits.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +227,31 @@ static unsigned engine_cpus(void)
 	return (unsigned)CPU_COUNT(&set);
 }
 
+/* As many workers as the limits leave room for: each holds a dozen
+ * descriptors at most (both ends, a ring, uring_splice's pipes) beside the
+ * walk's (two a level it holds, TREE_OPEN_LEVELS of them) and the rest,
+ * and its stack and buffers take about 16 MiB of address space. Under
+ * `ulimit -n 64` or `ulimit -v 20000` the copy is serial, as cp's is,
+ * rather than failing where cp copies. */
+static unsigned engine_fit(unsigned want)
+{
+	struct rlimit rl;
+	rlim_t fit;
+
+	if (sys_getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		fit = rl.rlim_cur > 96 ? (rl.rlim_cur - 96) / 12 : 0;
+		if (fit < want)
+			want = (unsigned)fit;
+	}
+	if (sys_getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		fit = rl.rlim_cur / (16 << 20);
+		fit = fit > 1 ? fit - 1 : 0;
+		if (fit < want)
+			want = (unsigned)fit;
+	}
+	return want;
+}
+
 static bool engine_start(void)
 {
 	unsigned want = eng.jobs ? eng.jobs : engine_cpus();
@@ -236,6 +262,8 @@ static bool engine_start(void)
 	inflight_init();
 	if (want > ENGINE_WORKERS_MAX)
 		want = ENGINE_WORKERS_MAX;
+	if (want >= 2)
+		want = engine_fit(want);
 	if (want < 2)
 		return false;
 	for (unsigned i = 0; i < want; i++) {

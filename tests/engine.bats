@@ -332,3 +332,33 @@ Try 'zcp --help' for more information."
 	done
 	[ -f d2/dir1/file ]
 }
+
+@test "tight limits (ulimit -n 16 or 64, ulimit -v 20000) with many workers: fewer workers, every file copied, as cp copies them" {
+	mkdir -p src
+	for d in 1 2 3 4 5; do
+		mkdir src/d$d
+		for f in $(seq 1 100); do head -c $((f * 97)) /dev/urandom >src/d$d/f$f; done
+	done
+	for lim in "-n 16" "-n 64" "-v 20000"; do
+		rm -rf dst
+		run bash -c "ulimit $lim; ZCP_JOBS=64 '$ZCP' -r src dst"
+		[ "$status" -eq 0 ] || { echo "ulimit $lim: $output"; false; }
+		[ -z "$output" ]
+		diff -r src dst
+	done
+}
+
+@test "--atomic under ulimit -f: a file too large is an error, the copy goes on (SIGXFSZ ignored)" {
+	mkdir -p src/d
+	mkrand src/d/big 100000
+	echo x >src/d/small
+	run bash -c "ulimit -f 4; ZCP_JOBS=1 '$ZCP' -a --atomic src dst"
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: error copying 'src/d/big' to 'dst/d/big': File too large" ]
+	cmp src/d/small dst/d/small
+	[ ! -e dst/d/big ]
+	[ "$(stat -c %a dst/d)" = "$(stat -c %a src/d)" ]
+	run bash -c "ulimit -f 4; '$ZCP' --atomic src/d/big one"
+	[ "$status" -eq 1 ]
+	[ ! -e one ]
+}
