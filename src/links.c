@@ -35,9 +35,12 @@ static bool links_in_cwd(const char *dst)
 /* cp's quotef: a name that needs no quoting is printed as it is. */
 static const char *links_quotef(const char *name)
 {
-	const char *q = util_quote(name);
-
-	return q[0] == '\'' && strlen(q) == strlen(name) + 2 ? name : q;
+	/* (gnulib's quotef: a name a shell would read as it is stays bare.) */
+	for (const char *p = name; *p; p++)
+		if (!strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "_./+,%@=-", *p))
+			return util_quote(name);
+	return *name ? name : util_quote(name);
 }
 
 /* A link to src (hard, or symbolic to its path) named dirfd/name. */

@@ -12,6 +12,7 @@ setup() { zcp_setup; }
 teardown() { zcp_teardown; }
 
 fixture() {
+	touch 'a b' 'x$y'
 	printf 'alpha\n' >a
 	printf 'old\n' >b
 	chmod 600 a
@@ -166,5 +167,12 @@ fixture() {
 		assert_success
 		assert_output "${tool##*/}: warning: source file '$PWD/src/f' specified more than once"
 		[ "$(find d -type f | sort | tr '\n' ' ')" = "d/other/f d/src/f " ]
+	done
+}
+
+@test "-s: a relative link outside the current directory is refused with the name quoted as cp quotes it" {
+	for n in 'a b' 'x$y' a; do
+		same -s "$n" "d/sub/$n"
+		[ "$CRC" -eq 1 ]
 	done
 }
