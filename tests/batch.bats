@@ -266,22 +266,22 @@ same_tree() {
 	[ "$(jq '[.files[] | select(.method == "uring_batch")] | length' s.json)" -eq 350 ]
 }
 
-@test "memory exhausted with 64 workers: no part of a copy is left (the files in flight are undone first)" {
+@test "a tight address space with 64 workers asked: fewer are started, the copy is whole, no part of one is left" {
 	need_plain_build
-	local v k f hit=0
+	local v k f
 	mkdir s
 	for i in $(seq 1 100); do head -c $((i * 100)) /dev/urandom >s/f$i; done
+	# (Before the workers were fitted to the limit, these ran out of
+	# memory; the files in flight were undone then, as on a signal.)
 	for v in 25000 30000 35000; do
-		for k in 1 2 3 4; do
+		for k in 1 2; do
 			rm -rf d
-			(ulimit -v $v && "$ZCP" -r --jobs=64 s d) 2>err.txt || true
-			grep -q "memory exhausted" err.txt && hit=$((hit + 1))
+			(ulimit -v $v && "$ZCP" -r --jobs=64 s d) 2>err.txt || fail "ulimit -v $v: $(cat err.txt)"
+			[ ! -s err.txt ]
 			for f in d/*; do
-				[ -e "$f" ] || continue
 				cmp "$f" "s/${f#d/}" || fail "ulimit -v $v: $f left, not a whole copy"
 			done
+			diff -r s d
 		done
 	done
-	# (the case this is about came at least once)
-	[ "$hit" -gt 0 ]
 }
