@@ -48,24 +48,29 @@ static int fo_buffer(void)
 	return 0;
 }
 
-/* The last end still in the copy, or -1 when none is. */
+/* The first (or last) end still in the copy, or -1 when none is. */
+static int fo_end_in(const struct fo_copy *c, bool last)
+{
+	for (unsigned k = 0; k < c->n; k++) {
+		unsigned i = last ? c->n - 1 - k : k;
+
+		if (!c->e[i].err)
+			return (int)i;
+	}
+	return -1;
+}
+
 static int fo_last(const struct fo_copy *c)
 {
-	for (int i = (int)c->n - 1; i >= 0; i--)
-		if (!c->e[i].err)
-			return i;
-	return -1;
+	return fo_end_in(c, true);
 }
 
 /* The read into the buffer is one kernel copy, whatever the ends: the
  * model gives it to the first still in. */
 static void fo_read_copy(struct fo_copy *c, size_t n)
 {
-	int first = -1;
+	int first = fo_end_in(c, false);
 
-	for (unsigned i = 0; i < c->n && first < 0; i++)
-		if (!c->e[i].err)
-			first = (int)i;
 	if (first >= 0)
 		c->e[first].model += n;
 }
@@ -239,7 +244,8 @@ static int fo_range_tee(struct fo_copy *c, int64_t len, bool *moved)
 	int err;
 
 	while (len != 0 && fo_last(c) >= 0) {
-		size_t want = fo_src.size;
+		/* (A short tee reads the chunk into the buffer: no more than it.) */
+		size_t want = fo_src.size < FANOUT_BUF ? fo_src.size : FANOUT_BUF;
 		ssize_t n;
 
 		if (len > 0 && (uint64_t)len < want)
@@ -426,8 +432,9 @@ int fanout_copy(struct fanout_end *e, unsigned n, bool *tee)
 		holes = holes || e[i].job->holes;
 	*tee = fo_can_tee(&c);
 	err = fo_buffer();
-	if (!err && *tee && (err = method_pipe_get(&fo_src, FANOUT_PIPE)) != 0)
-		*tee = false, err = 0;
+	/* No pipe to be had (EMFILE): the buffer serves. */
+	if (!err && *tee && method_pipe_get(&fo_src, FANOUT_PIPE) != 0)
+		*tee = false;
 	if (!err)
 		err = holes ? fo_extents(&c, tee) : fo_range(&c, len, tee);
 	if (!err)

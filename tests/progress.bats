@@ -103,7 +103,8 @@ PY
 	for i in 1 2 3; do mkrand big/d/f$i $((2 << 20)); done
 	"$ZCP" -r --progress=json big b2 2>p.json
 	diff -r big b2
-	jq -s -e 'map(select(.counting | not)) | all(.total_bytes == 6291456 and .total_files == 3)' p.json
+	jq -s -e 'map(select(.counting | not)) |
+		length > 0 and all(.total_bytes == 6291456 and .total_files == 3)' p.json
 	jq -s -e '.[-1].done and .[-1].bytes == 6291456' p.json
 	for d in $(seq 1 10); do
 		mkdir small/d$d
