@@ -16,7 +16,7 @@
 	X(fgetxattr) X(fsetxattr) X(setxattr) X(llistxattr) X(lgetxattr) X(lsetxattr) X(fremovexattr) X(removexattr) X(faccessat2) \
 	X(io_uring_setup) X(io_uring_enter) X(io_uring_register) \
 	X(rt_sigaction) X(rt_sigprocmask) X(kill) X(getpid) X(umask) X(getrusage) X(prlimit64) X(poll) \
-	X(futex) X(sched_getaffinity) X(sched_yield) X(clone3)
+	X(futex) X(sched_getaffinity) X(sched_setaffinity) X(sched_yield) X(clone3)
 
 enum stats_call {
 #define STATS_ENUM(n) SC_##n,

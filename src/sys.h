@@ -279,6 +279,12 @@ static inline int sys_sched_getaffinity(cpu_set_t *set)
 	return (int)sys_ret(SC_sched_getaffinity, sched_getaffinity(0, sizeof(*set), set));
 }
 
+/* The calling thread only. */
+static inline int sys_sched_setaffinity(const cpu_set_t *set)
+{
+	return (int)sys_ret(SC_sched_setaffinity, sched_setaffinity(0, sizeof(*set), set));
+}
+
 
 static inline int sys_poll(struct pollfd *fds, nfds_t n, int timeout)
 {

@@ -108,6 +108,16 @@ also_same() {
 	[ "$(jq .measured.bytes_copied s.json)" -eq "$((2 * $(jq .measured.bytes_read s.json)))" ]
 }
 
+@test "--also: the runs, which go one at a time, share one CPU (a hand-over is a switch there, not a wake-up of another CPU)" {
+	mk_tree200 src
+	strace -f -e trace=sched_setaffinity -o aff.txt "$ZCP" -r src t1 --also=t2 --also=t3
+	diff -r src t1
+	diff -r src t3
+	# One call a run, each to one and the same CPU.
+	[ "$(grep -c 'sched_setaffinity(0, ' aff.txt)" -eq 3 ]
+	[ "$(grep -o 'sched_setaffinity(0, [0-9]*, \[[0-9]*\]) *= 0' aff.txt | sort -u | wc -l)" -eq 1 ]
+}
+
 @test "--also: standard input read once to three files; standard output one of the destinations" {
 	mkrand big 3000000
 	cat big | "$ZCP" - o1 --also=o2 --also=o3
