@@ -2,19 +2,30 @@
  * once for it, and each source file is read once for all of them.
  *
  * Each destination is one run of the whole copy (its own cp_ctx, target,
- * walk and rules) on a thread of its own, and one thread runs at a time:
- * the turn goes in walk order. Every run stops at each operand and at
- * each entry of a tree, its position being the operand's number, then the
- * entry's index in each directory listing on the way down; the run
- * furthest behind goes next, the first destination first among equals.
- * So the runs go through the same files side by side, and a run that
- * left a directory out (it could not be made there) just comes later.
- * A run about to copy a file's data waits at its position instead; once
- * every other run is past it, the data goes to all the runs waiting there
- * with that same source file in one fan-out (fanout.c), and each goes on
- * with its own file: its attributes, its messages, its --stats record.
- * The messages come out as the runs make them: for each file, each
- * destination's in turn, in the order of the command line.
+ * walk and rules) on a thread of its own, and one thread runs at a time.
+ * A run's position is the operand's number, then the entry's index in
+ * each directory listing on the way down. A run about to copy a file's
+ * data waits at its position; the run furthest behind goes next, the
+ * first destination first among equals. Once every other run is past
+ * that position or waiting there, the data goes to all the runs waiting
+ * there with that same source file in one fan-out (fanout.c), and each
+ * goes on with its own file: its attributes, its messages, its --stats
+ * record. So the runs go through the same files side by side, and a run
+ * that left a directory out (it could not be made there) just comes
+ * later.
+ *
+ * The messages come out position by position: at each, what each
+ * destination says before the data is copied, in the order of the
+ * command line, then what each says after. A run's messages are held
+ * (util_capture), each piece marked with its position and its side of
+ * the data, and put out once no run can say more before that mark. So a
+ * run goes on from one file's data to the next file's without a
+ * hand-over in between: the last to come to a file copies its data and
+ * goes on, one hand-over a file and destination. Where a message cannot
+ * wait (-i's question) or is not written through util (--explain,
+ * --debug, --dry-run), every run instead stops at every operand and entry
+ * and goes when its turn comes, its messages written as it makes them:
+ * the same order.
  *
  * The turn is handed over by a release store and a futex wake (sync.c),
  * and the runs share one CPU: woken on another, idle one, the next run
@@ -56,6 +67,13 @@ struct also_wait {
 	struct fanout_end end;
 };
 
+/* A run's messages held, from before (0) or after (1) the data at pos. */
+struct also_seg {
+	struct also_pos pos;
+	unsigned side;
+	struct util_capture out;
+};
+
 struct also_run {
 	unsigned k;
 	atomic_uint turn;	/* 1: its turn has come */
@@ -71,6 +89,11 @@ struct also_run {
 	void *arg;
 	int ret;
 	struct stats stats;	/* its counts, once done */
+	unsigned side;		/* 0 before the data at pos, 1 after */
+	struct util_capture cur;	/* messages held at pos, side */
+	struct also_seg *seg;	/* ... at earlier positions: seg[seg0..nseg-1] */
+	size_t seg0, nseg, segcap;
+	size_t held;		/* bytes held in seg */
 };
 
 static struct {
@@ -78,7 +101,13 @@ static struct {
 	struct also_run r[FANOUT_MAX];
 	atomic_uint done;	/* every run is done */
 	int cpu;		/* the CPU the runs share, or -1 */
+	bool hold;		/* messages held (see the top) */
 } al;
+
+/* Held beyond this, a run waits for the runs behind it, whose turn puts
+ * its messages out: what is held stays small when one run goes far ahead
+ * (none of its files copied: -n, say). */
+#define ALSO_HELD_MAX (64u << 10)
 
 static _Thread_local struct also_run *al_self;
 
@@ -152,10 +181,92 @@ static struct also_run *also_pick(void)
 		}
 	}
 	if (wait && (!best || also_cmp(&best->pos, &wait->pos) > 0)) {
+		struct also_run *me = al_self;
+
+		/* With the messages held, the last to come copies and goes on. */
+		if (al.hold && me && me->state == AL_WAITING &&
+		    also_cmp(&me->pos, &wait->pos) == 0 && also_same_source(me->w, wait->w))
+			wait = me;
 		also_group(wait);
 		return wait;
 	}
 	return best;
+}
+
+/* Marks in the order the messages go out. */
+static int also_mark_cmp(const struct also_pos *a, unsigned as, const struct also_pos *b,
+			 unsigned bs)
+{
+	int c = also_cmp(a, b);
+
+	return c ? c : (as > bs) - (as < bs);
+}
+
+/* r leaves its position or its side: what it said there joins the held. */
+static void also_hold_cut(struct also_run *r)
+{
+	struct also_seg *g;
+
+	if (!r->cur.len)
+		return;
+	if (r->seg0 == r->nseg)
+		r->seg0 = r->nseg = 0;
+	if (r->nseg == r->segcap) {
+		r->segcap = r->segcap ? r->segcap * 2 : 8;
+		r->seg = realloc(r->seg, r->segcap * sizeof(*r->seg));
+		if (!r->seg)
+			util_nomem();
+	}
+	g = &r->seg[r->nseg++];
+	*g = (struct also_seg){ .side = r->side, .out = r->cur };
+	if (r->pos.n)	/* else before its first operand: first of all */
+		also_pos_set(&g->pos, r->pos.v[0], r->pos.v + 1, r->pos.n - 1);
+	r->held += r->cur.len;
+	r->cur = (struct util_capture){ 0 };
+}
+
+/* The held messages of every position that no run still to go can say
+ * more at, position by position, each destination's in order; by the run
+ * whose turn it is (its own held again after). */
+static void also_flush(void)
+{
+	const struct also_run *limit = NULL;
+
+	for (unsigned k = 0; k < al.n; k++) {
+		const struct also_run *r = &al.r[k];
+
+		if (r->state != AL_DONE &&
+		    (!limit || also_mark_cmp(&r->pos, r->side, &limit->pos, limit->side) < 0))
+			limit = r;
+	}
+	util_capture_stop();
+	for (;;) {
+		struct also_run *best = NULL;
+		struct also_seg *g, *bg = NULL;
+
+		for (unsigned k = 0; k < al.n; k++) {
+			struct also_run *r = &al.r[k];
+
+			if (r->seg0 == r->nseg)
+				continue;
+			g = &r->seg[r->seg0];
+			if ((!limit ||
+			     also_mark_cmp(&g->pos, g->side, &limit->pos, limit->side) < 0) &&
+			    (!bg || also_mark_cmp(&g->pos, g->side, &bg->pos, bg->side) < 0)) {
+				best = r;
+				bg = g;
+			}
+		}
+		if (!best)
+			break;
+		best->held -= bg->out.len;
+		util_capture_replay(&bg->out);
+		free(bg->out.buf);
+		free(bg->pos.v);
+		best->seg0++;
+	}
+	if (al_self && al_self->state != AL_DONE)
+		util_capture_start(&al_self->cur);
 }
 
 static void also_take_turn(struct also_run *r)
@@ -175,6 +286,11 @@ static void also_yield(struct also_run *me, enum also_state state)
 	me->state = state;
 	if (state != AL_WAITING)
 		me->src_fd = -1;	/* closed by now, or soon: not to be shared */
+	if (al.hold) {
+		if (state == AL_DONE)
+			also_hold_cut(me);
+		also_flush();
+	}
 	next = also_pick();
 	if (next == me) {
 		me->state = AL_RUNNING;
@@ -197,8 +313,12 @@ void also_operand(void)
 
 	if (!r)
 		return;
+	if (al.hold)
+		also_hold_cut(r);
+	r->side = 0;
 	also_pos_set(&r->pos, r->operand++, NULL, 0);
-	also_yield(r, AL_READY);
+	if (!al.hold || r->held > ALSO_HELD_MAX)
+		also_yield(r, AL_READY);
 }
 
 void also_entry(const unsigned *idx, size_t n)
@@ -207,8 +327,12 @@ void also_entry(const unsigned *idx, size_t n)
 
 	if (!r)
 		return;
+	if (al.hold)
+		also_hold_cut(r);
+	r->side = 0;
 	also_pos_set(&r->pos, r->operand - 1, idx, n);
-	also_yield(r, AL_READY);
+	if (!al.hold || r->held > ALSO_HELD_MAX)
+		also_yield(r, AL_READY);
 }
 
 int also_source(const struct stat *sst)
@@ -351,6 +475,10 @@ int also_data(struct copy_job *job, struct plan *plan, int *used)
 	}
 	w.file = stats_file_here();
 	r->w = &w;
+	if (al.hold) {
+		also_hold_cut(r);
+		r->side = 1;
+	}
 	also_yield(r, AL_WAITING);
 	if (r->group == r)
 		also_copy(r);
@@ -382,6 +510,8 @@ static void *also_main(void *arg)
 	al_self = r;
 	also_pin();
 	also_take_turn(r);
+	if (al.hold)
+		util_capture_start(&r->cur);
 	r->ret = r->fn(r->k, r->arg);
 	r->stats = stats_total;
 	r->stats.calls[SC_futex]++;	/* the wake in also_yield, after this */
@@ -389,7 +519,7 @@ static void *also_main(void *arg)
 	return sync_thread_exit();
 }
 
-int also_runs(unsigned n, int (*fn)(unsigned k, void *arg), void *arg, int *status)
+int also_runs(unsigned n, bool hold, int (*fn)(unsigned k, void *arg), void *arg, int *status)
 {
 	unsigned started = 0;
 	int err = 0;
@@ -397,6 +527,7 @@ int also_runs(unsigned n, int (*fn)(unsigned k, void *arg), void *arg, int *stat
 	if (n > FANOUT_MAX)
 		return -E2BIG;
 	al.n = n;
+	al.hold = hold;
 	al.cpu = sched_getcpu();	/* from the kernel's rseq area: no call */
 	for (unsigned k = 0; k < n; k++)
 		al.r[k] = (struct also_run){ .k = k, .state = AL_READY, .src_fd = -1, .fn = fn,
@@ -417,6 +548,7 @@ int also_runs(unsigned n, int (*fn)(unsigned k, void *arg), void *arg, int *stat
 		*status |= al.r[k].ret;
 		stats_add(&stats_total, &al.r[k].stats);
 		free(al.r[k].pos.v);
+		free(al.r[k].seg);
 	}
 	return 0;
 }

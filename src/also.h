@@ -10,10 +10,13 @@
 #include <sys/stat.h>
 
 /* Run fn(k, arg) for k = 0..n-1, each on a thread of its own, one at a
- * time in walk order (also.c); wait for all. The exit statuses or'ed,
- * each run's counts added to this thread's. -errno: no thread could be
- * had (nothing was run). */
-int also_runs(unsigned n, int (*fn)(unsigned k, void *arg), void *arg, int *status);
+ * time in walk order (also.c); wait for all. hold: every message goes
+ * through util_put and none asks anything, so the runs' messages may be
+ * held and put out in order later (fewer hand-overs). The exit statuses
+ * or'ed, each run's counts added to this thread's. -errno: no thread
+ * could be had (nothing was run). */
+int also_runs(unsigned n, bool hold, int (*fn)(unsigned k, void *arg), void *arg,
+	      int *status);
 
 /* Is this thread one of the runs? */
 bool also_active(void);

@@ -1209,7 +1209,7 @@ int cp_parents_make(struct cp_ctx *ctx, const char *src, const char *target,
 			break;
 		}
 		if (o->verbose)
-			printf("%s -> %s\n", s, dst);	/* cp prints these unquoted */
+			util_out(UTIL_OUT, "%s -> %s\n", s, dst);	/* cp prints these unquoted */
 		/* Ours to fill: writable and searchable until the copy is done. */
 		if ((st.st_mode & S_IRWXU) != S_IRWXU)
 			sys_fchmodat(AT_FDCWD, dst, (st.st_mode & 07777) | S_IRWXU);

@@ -335,6 +335,7 @@ const char *util_quote_arg(const char *arg)
 
 void util_nomem(void)
 {
+	util_cap = NULL;	/* said now: nothing held is put out any more */
 	util_error(-ENOMEM, "memory exhausted");
 	inflight_exit(1);
 }

@@ -183,6 +183,55 @@ also_same() {
 	grep -q "buffer: chosen" explain.txt
 }
 
+# in_turn OUT N: OUT's lines are each file's, destination by destination
+# (t1, t2, t3 in the command line's order), and each destination's lines
+# are one and the same walk.
+in_turn() {
+	local k
+	for k in $(seq 1 "$2"); do
+		awk -v n="$2" -v k="$k" 'NR % n == k % n' "$1" >"lines.$k"
+		grep -qv -e "-> 't$k" "lines.$k" && { echo "a line not t$k's among its turn's"; return 1; }
+		sed "s,-> 't$k,-> 'tK," "lines.$k" >"walk.$k"
+	done
+	for k in $(seq 2 "$2"); do
+		diff -u walk.1 "walk.$k" || return 1
+	done
+}
+
+@test "--also -v: the messages come file by file, each destination's in the command line's order" {
+	mk_tree200 src
+	"$ZCP" -rv src t1 --also=t2 --also=t3 >out.txt
+	diff -r src t1
+	diff -r src t3
+	[ "$(wc -l <out.txt)" -eq $((3 * 208)) ]
+	in_turn out.txt 3
+	# The same with errors: a directory in the way of a file in both
+	# destinations is each one's message in turn, among the -v lines.
+	mkdir -p u1/src/d3/f3 u2/src/d3/f3
+	run "$ZCP" -rv src u1 --also=u2 2>&1
+	[ "$status" -eq 1 ]
+	printf '%s\n' "$output" | grep -n "cannot overwrite directory" >err.txt
+	[ "$(wc -l <err.txt)" -eq 2 ]
+	grep -q "^[0-9]*:zcp: cannot overwrite directory 'u1/src/d3/f3' with non-directory" <(sed -n 1p err.txt)
+	grep -q "^[0-9]*:zcp: cannot overwrite directory 'u2/src/d3/f3' with non-directory" <(sed -n 2p err.txt)
+	a=$(sed -n 1p err.txt | cut -d: -f1)
+	b=$(sed -n 2p err.txt | cut -d: -f1)
+	[ "$b" -eq $((a + 1)) ]
+	printf '%s\n' "$output" | grep -v "cannot overwrite" | sed 's,u\([12]\)/,t\1/,; s,-> .u\([12]\).$,-> '"'"'t\1'"'"',' >v.txt
+	in_turn v.txt 2
+}
+
+@test "--also -lv: with no data to wait at, a run going ahead holds its messages within bounds and still in turn" {
+	# Links only: no run ever waits for another at a file's data, so
+	# the first one goes on alone until what it holds is put out.
+	mkdir -p src/dir-with-a-long-name-to-make-the-lines-long
+	for i in $(seq 1 3000); do : >"src/dir-with-a-long-name-to-make-the-lines-long/file-$i"; done
+	"$ZCP" -rlv src t1 --also=t2 >out.txt
+	[ "$(wc -l <out.txt)" -eq $((2 * 3002)) ]
+	in_turn out.txt 2
+	[ "$(stat -c %h src/dir-with-a-long-name-to-make-the-lines-long/file-7)" -eq 3 ]
+}
+
 @test "--also with --files-from: the list read once, every entry to every destination" {
 	mkdir -p src/x t1 t2
 	for i in 1 2 3 4 5 6 7 8 9; do echo "$i" >src/x/f$i; done
