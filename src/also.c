@@ -111,6 +111,11 @@ static struct {
 
 static _Thread_local struct also_run *al_self;
 
+unsigned also_count(void)
+{
+	return al.n ? al.n : 1;
+}
+
 bool also_active(void)
 {
 	return al_self != NULL;
@@ -417,37 +422,66 @@ static int also_clone(struct copy_job *job, struct plan *plan, int *used)
 	return err;
 }
 
+/* The fan-out's step, told as --explain tells it. */
+static const struct copy_method *also_method(bool tee, bool user, unsigned ends, bool dry)
+{
+	static _Thread_local struct copy_method m;
+	static _Thread_local char why[200];
+
+	if (dry)
+		snprintf(why, sizeof(why),
+			 tee ? "the source would be read once for every destination that copies it "
+			       "then: spliced into a pipe, tee(2) to each, spliced out; 0 user copies"
+			     : "the source would be read once for every destination that copies it "
+			       "then, into one buffer written to each (it cannot be spliced, or its "
+			       "zeros must be seen)");
+	else
+		snprintf(why, sizeof(why),
+			 tee ? "the source read once for %u destinations: spliced into a pipe, "
+			       "tee(2) to each, spliced out; 0 user copies"
+			     : "the source read once for %u destinations into one buffer, written to "
+			       "each (it cannot be spliced, or its zeros must be seen)",
+			 ends);
+	m = (struct copy_method){ .name = tee ? "tee" : "buffer", .why = why,
+				  .flags = tee ? 0 : METHOD_SEES_DATA, .user_copies = user ? 2 : 0 };
+	return &m;
+}
+
+/* The plan's steps after a clone give way to the fan-out, chosen (or
+ * failed with err). The fan-out's step. */
+static int also_plan_fanout(struct plan *p, const struct copy_method *m, int err)
+{
+	for (unsigned i = 0; i < p->n; i++)
+		if (p->steps[i].state == STEP_CANDIDATE &&
+		    !(p->steps[i].m->flags & METHOD_WHOLE_FILE && i == 0)) {
+			p->steps[i].state = STEP_SKIPPED;
+			p->steps[i].reason = "--also: the source is read once for every destination";
+		}
+	p->steps[p->n++] = (struct plan_step){ .m = m, .state = err ? STEP_CANDIDATE : STEP_USED,
+					       .err = err };
+	return (int)p->n - 1;
+}
+
+void also_dry_plan(const struct copy_job *job, struct plan *plan)
+{
+	if (al_self) {
+		int k = also_plan_fanout(plan, also_method(fanout_tees(job), false, 0, true), 0);
+
+		plan->steps[k].state = STEP_CANDIDATE;	/* what would be tried */
+	}
+}
+
 /* The data went to w->ends destinations at once: the plan says so (one
  * step more, the fan-out's), and this run counts its own share. */
 static void also_settle(struct also_wait *w, int *used)
 {
-	static _Thread_local struct copy_method m;
-	static _Thread_local char why[160];
-	struct plan *p = w->plan;
-	struct copy_job *job = w->job;
+	const struct copy_method *m = also_method(w->tee, w->end.user, w->ends, false);
 
-	snprintf(why, sizeof(why),
-		 w->tee ? "the source read once for %u destinations: spliced into a pipe, "
-			  "tee(2) to each, spliced out; 0 user copies"
-			: "the source read once for %u destinations into one buffer, written to "
-			  "each (it cannot be spliced, or its zeros must be seen)",
-		 w->ends);
-	m = (struct copy_method){ .name = w->tee ? "tee" : "buffer", .why = why,
-				  .flags = w->tee ? 0 : METHOD_SEES_DATA,
-				  .user_copies = w->end.user ? 2 : 0 };
-	for (unsigned i = 0; i < p->n; i++)
-		if (p->steps[i].state == STEP_CANDIDATE) {
-			p->steps[i].state = STEP_SKIPPED;
-			p->steps[i].reason = "--also: the source is read once for every destination";
-		}
-	*used = (int)p->n;
-	p->steps[p->n++] = (struct plan_step){ .m = &m, .state = w->err ? STEP_CANDIDATE
-								  : STEP_USED,
-					       .err = w->err };
+	*used = also_plan_fanout(w->plan, m, w->err);
 	stats_model_kernel_copies(w->end.model);
-	stats_way(w->end.user ? WAY_USER : WAY_KERNEL, job->written);
+	stats_way(w->end.user ? WAY_USER : WAY_KERNEL, w->job->written);
 	if (!w->err)
-		stats_file_method(m.name);
+		stats_file_method(m->name);
 }
 
 int also_data(struct copy_job *job, struct plan *plan, int *used)

@@ -18,6 +18,8 @@
 int also_runs(unsigned n, bool hold, int (*fn)(unsigned k, void *arg), void *arg,
 	      int *status);
 
+/* How many runs there are (1 without --also). */
+unsigned also_count(void);
 /* Is this thread one of the runs? */
 bool also_active(void);
 /* A run is at its next operand, or at entry idx[n-1] of the directory
@@ -31,6 +33,9 @@ void also_entry(const unsigned *idx, size_t n);
  * The duplicate, or -1: open it, then tell also_source_opened. */
 int also_source(const struct stat *sst);
 void also_source_opened(int fd, const struct stat *sst);
+/* --dry-run: the plan says the fan-out a copy would make (after a clone,
+ * which is tried first). Nothing outside a run. */
+void also_dry_plan(const struct copy_job *job, struct plan *plan);
 /* exec_run for a run: the data is copied with the other runs' of the
  * same source at the same place, the source read once. */
 int also_data(struct copy_job *job, struct plan *plan, int *used);

@@ -119,6 +119,7 @@ struct cp_ctx {
 	/* Files of this operand on this device may be copied in batches
 	 * (batch.h); 0: none may. Set with new_tree. */
 	dev_t batch_dev;
+	size_t tree_levels;	/* the walk's budget (tree.c), once looked up */
 };
 
 /* --parents: the directories made above one operand's copy, whose

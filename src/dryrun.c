@@ -2,6 +2,7 @@
  * through an O_PATH descriptor, a missing one through the directory it
  * would be made in, whose file system it would be made on. */
 #include "dryrun.h"
+#include "also.h"
 #include "report.h"
 #include "create.h"
 #include "explain.h"
@@ -115,6 +116,7 @@ static int dryrun_data(struct cp_ctx *ctx, const struct cp_path *src, const stru
 		goto out_close_dst;
 	/* The plan alone: what a copy would try, nothing run. */
 	plan_make(&plan, &job, &o->order);
+	also_dry_plan(&job, &plan);
 	explain_file(o, &job, &plan, -1);
 	/* As the real copy would: no method for the pair is its failure. */
 	if (plan_next(&plan, -1) < 0) {

@@ -387,15 +387,14 @@ static int fo_extents(struct fo_copy *c, bool *tee)
 	return 0;
 }
 
-/* Can the source be spliced, and is there no reason to see its data? */
-static bool fo_can_tee(const struct fo_copy *c)
+bool fanout_tees(const struct copy_job *job)
 {
-	switch (c->src->kind) {
+	switch (job->src.kind) {
 	case KIND_REGULAR:
 	case KIND_BLOCKDEV:
 	case KIND_FIFO:
 	case KIND_SOCKET:
-		return !c->sparse && !endpoint_why_untrusted(c->src);
+		return job->sparse != SPARSE_ALWAYS && !endpoint_why_untrusted(&job->src);
 	default:
 		return false;
 	}
@@ -430,7 +429,7 @@ int fanout_copy(struct fanout_end *e, unsigned n, bool *tee)
 	/* Holes are kept where any end keeps them (fo_hole). */
 	for (unsigned i = 0; i < n; i++)
 		holes = holes || e[i].job->holes;
-	*tee = fo_can_tee(&c);
+	*tee = fanout_tees(c.job);
 	err = fo_buffer();
 	/* No pipe to be had (EMFILE): the buffer serves. */
 	if (!err && *tee && method_pipe_get(&fo_src, FANOUT_PIPE) != 0)

@@ -30,5 +30,8 @@ struct fanout_end {
  * err_side) and the others go on. 0, or the source's error (job->err_side
  * JOB_ERR_READ in every end), which no end survives. */
 int fanout_copy(struct fanout_end *e, unsigned n, bool *tee);
+/* Can job's source be spliced, and is there no reason to see its data:
+ * would fanout_copy tee it? */
+bool fanout_tees(const struct copy_job *job);
 
 #endif

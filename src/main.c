@@ -439,6 +439,13 @@ static int main_also_check(const struct zcp_args *a)
 			return 1;
 		}
 	}
+	/* The runs hold their descriptors side by side: a run that could
+	 * not would fail where a cp run of its own copies. */
+	if (tree_levels_fit(1 + (unsigned)a->nalso) == 0) {
+		util_error(0, "%d destinations need more open files than the limit allows "
+			      "(ulimit -n)", 1 + a->nalso);
+		return 1;
+	}
 	sigemptyset(&ign.sa_mask);
 	sys_sigaction(SIGPIPE, &ign, NULL);
 	return 0;

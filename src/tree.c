@@ -2,7 +2,8 @@
  * directory frames: any depth copies with any stack.
  *
  * Each frame holds its two descriptors (source, destination) while it is
- * among the TREE_OPEN_LEVELS deepest; above that the oldest frames but the
+ * among the deepest the budget allows (TREE_OPEN_LEVELS, fewer under a
+ * tight RLIMIT_NOFILE, shared by --also's runs); above that the oldest frames but the
  * operand's give theirs back, so that any depth copies with a few dozen
  * descriptors. When the walk comes back to such a frame it is opened
  * again: by ".." from the child just done, else from the nearest ancestor
@@ -27,6 +28,13 @@
 /* Levels holding their descriptors at most (two each, the operand's
  * included): well under `ulimit -n 1024` with the files in flight. */
 #define TREE_OPEN_LEVELS 32
+/* Descriptors beside the walks': the standard streams, --stats-file's,
+ * the progress line's; and the fan-out's pipes, two a destination and
+ * two for the source, with --also. */
+#define TREE_FD_RESERVE 8
+/* A run's file in flight: both ends, --atomic's or --verify's, a pair
+ * of pipes. */
+#define TREE_FD_FILE 6
 
 enum tree_side { SIDE_SRC, SIDE_DST };
 
@@ -227,6 +235,18 @@ static void tree_reopen(struct tree *t, size_t k)
 	t->lo = k;
 }
 
+/* The run's budget of levels, looked up once (two, the operand's and
+ * one, for a single run under the tightest limit: its walk goes on, reopening as it must). */
+static size_t tree_levels(struct cp_ctx *ctx)
+{
+	if (!ctx->tree_levels) {
+		long n = tree_levels_fit(also_count());
+
+		ctx->tree_levels = n >= 2 ? (size_t)n : 2;
+	}
+	return ctx->tree_levels;
+}
+
 /* cp_copy asked to descend into the entry (s, d), or the operand: make or
  * find the directory, open both, list the source. */
 static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_path *d,
@@ -278,7 +298,7 @@ static void tree_push(struct tree *t, const struct cp_path *s, const struct cp_p
 	t->v[t->n++] = f;
 	/* Over the budget: the oldest frame but the operand's lets go, once
 	 * no worker copies into it. */
-	if (1 + t->n - t->lo > TREE_OPEN_LEVELS) {
+	if (1 + t->n - t->lo > tree_levels(t->ctx)) {
 		tree_drain(t, f);
 		tree_close(t->v[t->lo++]);
 	}
@@ -529,6 +549,23 @@ static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_
 	free(t->v);
 	free(t->src.s);
 	free(t->dst.s);
+}
+
+long tree_levels_fit(unsigned runs)
+{
+	struct rlimit rl;
+	rlim_t reserve = TREE_FD_RESERVE + (runs > 1 ? 2 * ((rlim_t)runs + 1) : 0), share;
+
+	if (sys_getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+		return TREE_OPEN_LEVELS;
+	if (rl.rlim_cur <= reserve)
+		return 0;
+	/* Each run: the operand's level, its file, then two a level. */
+	share = (rl.rlim_cur - reserve) / runs;
+	if (share < 2 + TREE_FD_FILE + 2)
+		return 0;
+	share = (share - 2 - TREE_FD_FILE) / 2 + 1;
+	return share > TREE_OPEN_LEVELS ? TREE_OPEN_LEVELS : (long)share;
 }
 
 int tree_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,

@@ -29,6 +29,11 @@ struct tree_dir {
 	bool plain;
 };
 
+/* How many levels (the operand's among them) each of runs walks may hold
+ * open within RLIMIT_NOFILE beside the files in flight: at most 32; 0
+ * when not even the operand's and one below fit. */
+long tree_levels_fit(unsigned runs);
+
 /* Copy one operand, and all below it if it is a directory; 0, or -errno
  * (the last failure) after the messages were printed. */
 int tree_copy(struct cp_ctx *ctx, const struct cp_path *src, const struct cp_path *dst,

@@ -232,6 +232,39 @@ in_turn() {
 	[ "$(stat -c %h src/dir-with-a-long-name-to-make-the-lines-long/file-7)" -eq 3 ]
 }
 
+@test "--also: 16 destinations share the limit on open files: a tree 300 levels deep under ulimit -n 1024 goes whole to each; a limit too small for them is refused before anything is copied" {
+	local p=src i a=()
+	for i in $(seq 1 300); do p=$p/d; done
+	mkdir -p "$p"
+	echo leaf >"$p/leaf"
+	echo top >src/top
+	for i in $(seq 1 15); do a+=(--also="t$i"); done
+	run bash -c "ulimit -n 1024 && exec \"\$@\"" _ "$ZCP" -r src t0 "${a[@]}"
+	assert_success
+	assert_output ""
+	for i in $(seq 0 15); do
+		diff -r src "t$i" || fail "t$i differs"
+	done
+	run bash -c "ulimit -n 64 && exec \"\$@\"" _ "$ZCP" -r src u0 "${a[@]/--also=t/--also=u}"
+	[ "$status" -eq 1 ]
+	[ "$output" = "zcp: 16 destinations need more open files than the limit allows (ulimit -n)" ]
+	[ ! -e u0 ] && [ ! -e u1 ] && [ ! -e u15 ]
+}
+
+@test "--also --dry-run: each destination's plan is the fan-out a copy would make (tee, or one buffer), and nothing is made" {
+	echo data >f
+	run "$ZCP" --dry-run f dA --also=dB
+	assert_success
+	[ "$(printf '%s\n' "$output" | grep -c '^  tee: chosen: the source would be read once for every destination')" -eq 2 ]
+	[ "$(printf '%s\n' "$output" | grep -c '^  copy_range: skipped: --also: the source is read once')" -eq 2 ]
+	[ ! -e dA ] && [ ! -e dB ]
+	# The copy itself uses what the dry run said.
+	run "$ZCP" --explain f dA --also=dB
+	[ "$(printf '%s\n' "$output" | grep -c '^  tee: chosen: the source read once for 2 destinations')" -eq 2 ]
+	run "$ZCP" --dry-run --sparse=always f eA --also=eB
+	[ "$(printf '%s\n' "$output" | grep -c '^  buffer: chosen: ')" -eq 2 ]
+}
+
 @test "--also with --files-from: the list read once, every entry to every destination" {
 	mkdir -p src/x t1 t2
 	for i in 1 2 3 4 5 6 7 8 9; do echo "$i" >src/x/f$i; done

@@ -125,6 +125,19 @@ small() { (ulimit -s 1024 && ulimit -n 1024 && "$@"); }
 	diff <(listing src) <(listing dst2)
 }
 
+@test "deep: 300 levels under ulimit -n 64 and 20 (the walk's levels fitted to the limit), as cp copies them" {
+	mk_deep src 300
+	for n in 64 20; do
+		rm -rf c z
+		(ulimit -n "$n" && cp -r src c) || fail "cp under ulimit -n $n"
+		run bash -c "ulimit -n $n && exec '$ZCP' -r src z"
+		assert_success
+		assert_output ""
+		diff <(listing c) <(listing z)
+		diff <(file_sums c) <(file_sums z)
+	done
+}
+
 @test "deep: -a of 5,000 levels: every directory gets its mode and times" {
 	mk_deep src 5000
 	run small "$ZCP" -a src dst
