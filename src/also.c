@@ -427,33 +427,26 @@ static const struct copy_method *also_method(bool tee, bool user, unsigned ends,
 {
 	static _Thread_local struct copy_method m;
 	static _Thread_local char why[200];
+	char who[72] = "would be read once for every destination that copies it then";
 
-	if (dry)
-		snprintf(why, sizeof(why),
-			 tee ? "the source would be read once for every destination that copies it "
-			       "then: spliced into a pipe, tee(2) to each, spliced out; 0 user copies"
-			     : "the source would be read once for every destination that copies it "
-			       "then, into one buffer written to each (it cannot be spliced, or its "
-			       "zeros must be seen)");
-	else
-		snprintf(why, sizeof(why),
-			 tee ? "the source read once for %u destinations: spliced into a pipe, "
-			       "tee(2) to each, spliced out; 0 user copies"
-			     : "the source read once for %u destinations into one buffer, written to "
-			       "each (it cannot be spliced, or its zeros must be seen)",
-			 ends);
+	if (!dry)
+		snprintf(who, sizeof(who), "read once for %u destinations", ends);
+	snprintf(why, sizeof(why), "the source %s%s", who,
+		 tee ? ": spliced into a pipe, tee(2) to each, spliced out; 0 user copies"
+		     : " into one buffer, written to each (it cannot be spliced, or its zeros "
+		       "must be seen)");
 	m = (struct copy_method){ .name = tee ? "tee" : "buffer", .why = why,
 				  .flags = tee ? 0 : METHOD_SEES_DATA, .user_copies = user ? 2 : 0 };
 	return &m;
 }
 
-/* The plan's steps after a clone give way to the fan-out, chosen (or
- * failed with err). The fan-out's step. */
+/* The plan's steps but a clone (tried first, alone) give way to the
+ * fan-out, chosen (or failed with err). The fan-out's step. */
 static int also_plan_fanout(struct plan *p, const struct copy_method *m, int err)
 {
 	for (unsigned i = 0; i < p->n; i++)
 		if (p->steps[i].state == STEP_CANDIDATE &&
-		    !(p->steps[i].m->flags & METHOD_WHOLE_FILE && i == 0)) {
+		    !(p->steps[i].m->flags & METHOD_WHOLE_FILE)) {
 			p->steps[i].state = STEP_SKIPPED;
 			p->steps[i].reason = "--also: the source is read once for every destination";
 		}

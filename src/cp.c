@@ -428,6 +428,11 @@ static bool cp_is_data(const struct cp_opts *o, const struct stat *st)
 	       (cp_as_regular(o) && !S_ISDIR(st->st_mode) && !S_ISLNK(st->st_mode));
 }
 
+bool cp_says_at_once(const struct cp_opts *o)
+{
+	return o->dry_run || o->interactive == ASK_ALWAYS || o->explain || o->debug;
+}
+
 /*
  * Make way for the copy over an existing destination: backups and
  * --remove-destination. 0 to go on (*gone: dst no longer exists), or

@@ -169,6 +169,13 @@ int cp_may_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_p
 int cp_replace(struct cp_ctx *ctx, const struct stat *sst, const struct cp_path *dst,
 	       const struct stat *dlst, bool *gone, char **backup, int *slot);
 
+/* Must what a run says come out as it goes, in the order things happen:
+ * -i asks before each file; --explain and --debug write past util's
+ * streams and tell what the files before taught; --dry-run too. (Else
+ * the engine's workers and --also's runs may hold it and print it later,
+ * in walk order.) */
+bool cp_says_at_once(const struct cp_opts *o);
+
 /* Is sst, a source regular file met in a tree, only data to copy anew:
  * no hard-link group to keep, not the --stats-file? */
 bool cp_fresh_plain(const struct cp_opts *o, const struct stat *sst);

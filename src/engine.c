@@ -106,8 +106,7 @@ bool engine_in_worker(void)
  */
 bool engine_enabled(const struct cp_opts *o)
 {
-	return eng.jobs != 1 && !o->dry_run && o->interactive != ASK_ALWAYS && !o->explain &&
-	       !o->debug && !o->also;
+	return eng.jobs != 1 && !cp_says_at_once(o) && !o->also;
 }
 
 /* Wake a sleeping worker, unless one is being woken already: that one
@@ -236,10 +235,10 @@ static unsigned engine_cpus(void)
 static unsigned engine_fit(unsigned want)
 {
 	struct rlimit rl;
-	rlim_t fit;
+	rlim_t fit, nofile = sys_nofile();
 
-	if (sys_getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-		fit = rl.rlim_cur > 96 ? (rl.rlim_cur - 96) / 12 : 0;
+	if (nofile != RLIM_INFINITY) {
+		fit = nofile > 96 ? (nofile - 96) / 12 : 0;
 		if (fit < want)
 			want = (unsigned)fit;
 	}

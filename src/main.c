@@ -514,13 +514,6 @@ static int main_also_run(unsigned k, void *arg)
 	return ret;
 }
 
-/* May the --also runs hold their messages? Not where one asks (-i) or
- * one is written past util's streams (--explain, --debug, --dry-run). */
-static bool main_also_holds(const struct cp_opts *o)
-{
-	return o->interactive != ASK_ALWAYS && !o->explain && !o->debug && !o->dry_run;
-}
-
 /* The copy to every destination: 0 or 1, the exit status. */
 static int main_copy(struct main_shared *sh)
 {
@@ -528,7 +521,7 @@ static int main_copy(struct main_shared *sh)
 
 	if (!sh->a->nalso)
 		return main_run(sh->a, &sh->list);
-	err = also_runs(1 + (unsigned)sh->a->nalso, main_also_holds(&sh->a->o), main_also_run, sh,
+	err = also_runs(1 + (unsigned)sh->a->nalso, !cp_says_at_once(&sh->a->o), main_also_run, sh,
 			&ret);
 	if (err) {
 		util_error(err, "cannot start the --also runs");

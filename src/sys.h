@@ -56,9 +56,19 @@ static inline int sys_fstat(int fd, struct stat *st)
 }
 
 /* (glibc's getrlimit is the prlimit64 call) */
+/* The soft limit on open files; RLIM_INFINITY: none (or none known). */
+static inline rlim_t sys_nofile(void);
+
 static inline int sys_getrlimit(int resource, struct rlimit *rl)
 {
 	return (int)sys_ret(SC_prlimit64, getrlimit(resource, rl));
+}
+
+static inline rlim_t sys_nofile(void)
+{
+	struct rlimit rl;
+
+	return sys_getrlimit(RLIMIT_NOFILE, &rl) == 0 ? rl.rlim_cur : RLIM_INFINITY;
 }
 
 static inline int sys_fstatfs(int fd, struct statfs *sf)

@@ -29,8 +29,8 @@
  * included): well under `ulimit -n 1024` with the files in flight. */
 #define TREE_OPEN_LEVELS 32
 /* Descriptors beside the walks': the standard streams, --stats-file's,
- * the progress line's; and the fan-out's pipes, two a destination and
- * two for the source, with --also. */
+ * the progress line's (with --also, the fan-out's pipes come on top: two
+ * a destination, two for the source). */
 #define TREE_FD_RESERVE 8
 /* A run's file in flight: both ends, --atomic's or --verify's, a pair
  * of pipes. */
@@ -235,8 +235,9 @@ static void tree_reopen(struct tree *t, size_t k)
 	t->lo = k;
 }
 
-/* The run's budget of levels, looked up once (two, the operand's and
- * one, for a single run under the tightest limit: its walk goes on, reopening as it must). */
+/* The run's budget of levels, looked up once; two (the operand's and one)
+ * for a single run under the tightest limit: its walk goes on, opening
+ * directories again as it must. */
 static size_t tree_levels(struct cp_ctx *ctx)
 {
 	if (!ctx->tree_levels) {
@@ -553,15 +554,15 @@ static void tree_run(struct tree *t, const struct cp_path *src, const struct cp_
 
 long tree_levels_fit(unsigned runs)
 {
-	struct rlimit rl;
-	rlim_t reserve = TREE_FD_RESERVE + (runs > 1 ? 2 * ((rlim_t)runs + 1) : 0), share;
+	rlim_t nofile = sys_nofile(), share;
+	rlim_t reserve = TREE_FD_RESERVE + (runs > 1 ? 2 * ((rlim_t)runs + 1) : 0);
 
-	if (sys_getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+	if (nofile == RLIM_INFINITY)
 		return TREE_OPEN_LEVELS;
-	if (rl.rlim_cur <= reserve)
+	if (nofile <= reserve)
 		return 0;
 	/* Each run: the operand's level, its file, then two a level. */
-	share = (rl.rlim_cur - reserve) / runs;
+	share = (nofile - reserve) / runs;
 	if (share < 2 + TREE_FD_FILE + 2)
 		return 0;
 	share = (share - 2 - TREE_FD_FILE) / 2 + 1;

@@ -221,7 +221,7 @@ in_turn() {
 	in_turn v.txt 2
 }
 
-@test "--also -lv: with no data to wait at, a run going ahead holds its messages within bounds and still in turn" {
+@test "--also -lv: with no data to wait at, a run going ahead past what it may hold still gives its messages in turn" {
 	# Links only: no run ever waits for another at a file's data, so
 	# the first one goes on alone until what it holds is put out.
 	mkdir -p src/dir-with-a-long-name-to-make-the-lines-long
